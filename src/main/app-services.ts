@@ -1,0 +1,74 @@
+import type { Notice } from '../shared/contract'
+import { createDispatcher, type Dispatch } from './bridge/dispatch'
+import { BridgeEventHub } from './bridge/events'
+import { AdminAccess } from './services/admin-access'
+import { createBridgeHandlers, type BridgeServices } from './services/bridge-handlers'
+import type { JsonDocument } from './services/json-document'
+import { backupFile } from './services/json-document'
+import { createLogger, type LogSink, type Logger } from './services/logger'
+import { ProviderAccess, type SandboxProvider } from './services/provider-access'
+import { SecretStore, SecretStoreError, type SecretCipher } from './services/secrets'
+import { SettingsService } from './services/settings'
+
+/** What differs between the Electron shell and the web host; everything else is shared. */
+export interface HostAdapters {
+  settingsDocument: JsonDocument
+  secretsFile: string
+  secretCipher: SecretCipher
+  logSink: LogSink
+  sandbox?: SandboxProvider
+}
+
+export interface AppServices extends BridgeServices {
+  dispatch: Dispatch
+  /** Logger for host code (window, server) with the same redaction as the services. */
+  hostLog(scope: string): Logger
+  close(): Promise<void>
+}
+
+export async function createAppServices(adapters: HostAdapters): Promise<AppServices> {
+  const secrets = new SecretStore(adapters.secretsFile, adapters.secretCipher)
+  const knownSecrets = () => secrets.knownValues()
+  const hostLog = (scope: string) => createLogger(adapters.logSink, knownSecrets, scope)
+  const log = hostLog('main')
+  const notices: Notice[] = []
+
+  try {
+    await secrets.load()
+  } catch (error) {
+    if (!(error instanceof SecretStoreError)) throw error
+    const copy = backupFile(adapters.secretsFile, 'damaged')
+    await secrets.reset()
+    notices.push({
+      level: 'error',
+      message: `${error.message} A copy of the damaged file was kept at ${copy}.`,
+    })
+    log.error('secrets file damaged; starting without stored keys', { backup: copy })
+  }
+
+  const settings = new SettingsService(adapters.settingsDocument, log)
+  notices.push(...settings.notices)
+  const admin = new AdminAccess(secrets)
+  const events = new BridgeEventHub()
+  const provider = new ProviderAccess(settings, secrets, log, adapters.sandbox)
+  const services: BridgeServices = {
+    settings,
+    secrets,
+    admin,
+    provider,
+    events,
+    log,
+    rendererLog: hostLog('renderer'),
+    notices,
+  }
+  const dispatch = createDispatcher(createBridgeHandlers(services), log)
+
+  return {
+    ...services,
+    dispatch,
+    hostLog,
+    async close() {
+      log.info('services closed')
+    },
+  }
+}

@@ -1,0 +1,90 @@
+import type { Notice, SettingsView } from '../../shared/contract'
+import type { BridgeHandlers } from '../bridge/dispatch'
+import type { BridgeEventHub } from '../bridge/events'
+import type { AdminAccess } from './admin-access'
+import type { Logger } from './logger'
+import type { ProviderAccess } from './provider-access'
+import type { SecretStore } from './secrets'
+import type { SettingsService } from './settings'
+
+export interface BridgeServices {
+  settings: SettingsService
+  secrets: SecretStore
+  admin: AdminAccess
+  provider: ProviderAccess
+  events: BridgeEventHub
+  log: Logger
+  /** Lines the renderer asks us to log; kept apart so they are recognisable in the file. */
+  rendererLog: Logger
+  /** Start-up findings the admin panel should show (a reset settings file, a damaged secrets file). */
+  notices: readonly Notice[]
+}
+
+export async function buildSettingsView(services: BridgeServices): Promise<SettingsView> {
+  const { settings, secrets, admin, provider } = services
+  return {
+    settings: settings.get(),
+    secrets: {
+      providerApiKey: secrets.has('providerApiKey'),
+      llmApiKey: secrets.has('llmApiKey'),
+      adminPin: admin.hasPin(),
+    },
+    secretProtection: await secrets.protection(),
+    provider: { kind: provider.kind(), baseUrl: await provider.baseUrl() },
+    admin: { locked: admin.isLocked() },
+    notices: [...services.notices],
+  }
+}
+
+/** The main-process side of every bridge call. Hosts differ only in transport, never in these handlers. */
+export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
+  const { settings, secrets, admin, provider, events, rendererLog } = services
+
+  const viewAfterChange = async (): Promise<SettingsView> => {
+    const view = await buildSettingsView(services)
+    events.emit('settingsChanged', view)
+    return view
+  }
+
+  return {
+    getSettings: () => buildSettingsView(services),
+    updateSettings: async (patch) => {
+      admin.assertUnlocked()
+      settings.update(patch)
+      return viewAfterChange()
+    },
+    setSecret: async ({ name, value }) => {
+      admin.assertUnlocked()
+      await secrets.set(name, value)
+      services.log.info('secret stored', { name })
+      return viewAfterChange()
+    },
+    clearSecret: async ({ name }) => {
+      admin.assertUnlocked()
+      await secrets.clear(name)
+      services.log.info('secret cleared', { name })
+      return viewAfterChange()
+    },
+    setAdminPin: async ({ pin }) => {
+      await admin.setPin(pin)
+      services.log.info('admin PIN changed')
+      return viewAfterChange()
+    },
+    unlockAdmin: async ({ pin }) => {
+      const result = await admin.unlock(pin)
+      services.log.info(result.unlocked ? 'admin unlocked' : 'admin unlock refused', {
+        retryAfterMs: result.retryAfterMs,
+      })
+      return result
+    },
+    lockAdmin: () => {
+      admin.lock()
+      return null
+    },
+    mintSessionToken: () => provider.mintSessionToken(),
+    log: ({ level, message, context }) => {
+      rendererLog[level](message, context)
+      return null
+    },
+  }
+}

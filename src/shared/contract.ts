@@ -1,0 +1,101 @@
+import { z } from 'zod'
+import { SettingsPatchSchema, SettingsSchema } from './settings/schema'
+
+/**
+ * The one registry of everything the renderer may ask of the main process, and every event main may push.
+ * The preload, the IPC gate, the web host and the renderer clients are all generated from this table.
+ */
+
+export const SecretNameSchema = z.enum(['providerApiKey', 'llmApiKey'])
+export type SecretName = z.infer<typeof SecretNameSchema>
+
+export const SecretProtectionSchema = z.object({
+  /** `os-keyring`: encrypted with a key held by the OS keychain. Anything else is weaker and says so. */
+  kind: z.enum(['os-keyring', 'obfuscated-basic-text', 'file-permissions-only']),
+  description: z.string(),
+})
+
+export const NoticeSchema = z.object({
+  level: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+})
+export type Notice = z.infer<typeof NoticeSchema>
+
+export const ProviderStatusSchema = z.object({
+  /** `sandbox`: no key is set, so the built-in offline provider serves a demo avatar. */
+  kind: z.enum(['configured', 'not-configured', 'sandbox']),
+  baseUrl: z.string(),
+})
+
+export const SettingsViewSchema = z.object({
+  settings: SettingsSchema,
+  secrets: z.object({ providerApiKey: z.boolean(), llmApiKey: z.boolean(), adminPin: z.boolean() }),
+  secretProtection: SecretProtectionSchema,
+  provider: ProviderStatusSchema,
+  admin: z.object({ locked: z.boolean() }),
+  notices: z.array(NoticeSchema),
+})
+export type SettingsView = z.infer<typeof SettingsViewSchema>
+
+export const SessionTokenSchema = z.object({
+  token: z.string().min(1),
+  baseUrl: z.string(),
+  sandbox: z.boolean(),
+})
+export type SessionToken = z.infer<typeof SessionTokenSchema>
+
+export const PinSchema = z.string().regex(/^\d{4,12}$/, 'Use 4 to 12 digits')
+
+export const RendererLogSchema = z.object({
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  message: z.string().max(2000),
+  context: z
+    .record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
+    .optional(),
+})
+export type RendererLog = z.infer<typeof RendererLogSchema>
+
+const NoPayload = z.undefined()
+const Done = z.null()
+
+function call<Request extends z.ZodType, Response extends z.ZodType>(request: Request, response: Response) {
+  return { request, response }
+}
+
+export const bridgeCalls = {
+  getSettings: call(NoPayload, SettingsViewSchema),
+  updateSettings: call(SettingsPatchSchema, SettingsViewSchema),
+  setSecret: call(
+    z.object({ name: SecretNameSchema, value: z.string().trim().min(1).max(4096) }),
+    SettingsViewSchema,
+  ),
+  clearSecret: call(z.object({ name: SecretNameSchema }), SettingsViewSchema),
+  setAdminPin: call(z.object({ pin: PinSchema }), SettingsViewSchema),
+  unlockAdmin: call(
+    z.object({ pin: z.string().max(64) }),
+    z.object({ unlocked: z.boolean(), retryAfterMs: z.number().int().nonnegative() }),
+  ),
+  lockAdmin: call(NoPayload, Done),
+  mintSessionToken: call(NoPayload, SessionTokenSchema),
+  log: call(RendererLogSchema, Done),
+}
+
+export const bridgeEvents = {
+  settingsChanged: SettingsViewSchema,
+}
+
+export type BridgeCalls = typeof bridgeCalls
+export type CallName = keyof BridgeCalls
+export type CallRequest<Name extends CallName> = z.input<BridgeCalls[Name]['request']>
+export type CallResponse<Name extends CallName> = z.output<BridgeCalls[Name]['response']>
+
+export type BridgeEvents = typeof bridgeEvents
+export type EventName = keyof BridgeEvents
+export type EventPayload<Name extends EventName> = z.output<BridgeEvents[Name]>
+
+export const CALL_NAMES = Object.keys(bridgeCalls) as CallName[]
+export const EVENT_NAMES = Object.keys(bridgeEvents) as EventName[]
+
+export function isCallName(name: string): name is CallName {
+  return Object.hasOwn(bridgeCalls, name)
+}

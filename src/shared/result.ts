@@ -1,0 +1,80 @@
+import { z } from 'zod'
+
+/** Every failure that crosses the bridge has one of these codes, so the renderer can pick a calm message. */
+export const BridgeErrorCodeSchema = z.enum([
+  'invalid-request',
+  'invalid-settings',
+  'not-configured',
+  'admin-locked',
+  'forbidden',
+  'unauthorized',
+  'rate-limited',
+  'unreachable',
+  'timeout',
+  'provider-error',
+  'llm-error',
+  'cancelled',
+  'internal',
+])
+export type BridgeErrorCode = z.infer<typeof BridgeErrorCodeSchema>
+
+export const FieldErrorSchema = z.object({ path: z.string(), message: z.string() })
+export type FieldError = z.infer<typeof FieldErrorSchema>
+
+export const BridgeErrorSchema = z.object({
+  code: BridgeErrorCodeSchema,
+  message: z.string(),
+  fields: z.array(FieldErrorSchema).optional(),
+  providerCode: z.union([z.number(), z.string()]).optional(),
+  retryAfterMs: z.number().int().nonnegative().optional(),
+})
+export type BridgeErrorPayload = z.infer<typeof BridgeErrorSchema>
+
+export type BridgeResult<T> = { ok: true; value: T } | { ok: false; error: BridgeErrorPayload }
+
+export function bridgeResultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: BridgeErrorSchema }),
+  ])
+}
+
+/** Turns zod issues into `a.b.c: message` field errors for forms and for provisioning output. */
+export function toFieldErrors(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: readonly PropertyKey[] = [],
+): FieldError[] {
+  const joinPath = (path: readonly PropertyKey[]) => [...prefix, ...path].map(String).join('.') || '(root)'
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: joinPath([...issue.path, key]), message: 'Unknown setting' }))
+      : [{ path: joinPath(issue.path), message: issue.message }],
+  )
+}
+
+/** The error a caller sees: carries the code and field errors across process boundaries. */
+export class BridgeError extends Error {
+  readonly code: BridgeErrorCode
+  readonly fields: FieldError[] | undefined
+  readonly providerCode: number | string | undefined
+  readonly retryAfterMs: number | undefined
+
+  constructor(payload: BridgeErrorPayload) {
+    super(payload.message)
+    this.name = 'BridgeError'
+    this.code = payload.code
+    this.fields = payload.fields
+    this.providerCode = payload.providerCode
+    this.retryAfterMs = payload.retryAfterMs
+  }
+
+  toPayload(): BridgeErrorPayload {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.fields ? { fields: this.fields } : {}),
+      ...(this.providerCode !== undefined ? { providerCode: this.providerCode } : {}),
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { z } from 'zod'
+
+/** An http(s) base URL, stored without a trailing slash so paths can be appended safely. */
+export const BaseUrlSchema = z
+  .url({ protocol: /^https?$/, message: 'Must be an http:// or https:// URL' })
+  .transform((url) => url.replace(/\/+$/, ''))
+
+/** BCP-47-ish language tag such as `en`, `de-DE` or `zh-Hans`. */
+export const LanguageTagSchema = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Use a language tag such as en or de-DE')
+
+export const HexColorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour such as #1a2b3c')

@@ -1,0 +1,98 @@
+import { z } from 'zod'
+import { BaseUrlSchema, HexColorSchema, LanguageTagSchema } from './fields'
+import { toPatchSchema } from './patch'
+
+/** Bumped whenever a stored field changes meaning or place; additive fields only need a default. */
+export const SETTINGS_VERSION = 1
+
+export const DEFAULT_PROVIDER_BASE_URL = 'https://api.heygen.com'
+
+export const ProviderSettingsSchema = z.object({
+  baseUrl: BaseUrlSchema.default(DEFAULT_PROVIDER_BASE_URL),
+})
+
+export const AvatarQualitySchema = z.enum(['low', 'medium', 'high'])
+
+export const AvatarSettingsSchema = z.object({
+  id: z.string().trim().min(1, 'Choose an avatar').max(200).default('Wayne_20240711'),
+  quality: AvatarQualitySchema.default('high'),
+  voiceId: z.string().trim().max(200).default(''),
+  language: LanguageTagSchema.default('en'),
+})
+
+export const ConversationSettingsSchema = z.object({
+  mode: z.enum(['provider', 'llm']).default('provider'),
+})
+
+export const LlmSettingsSchema = z.object({
+  baseUrl: BaseUrlSchema.default('https://api.openai.com/v1'),
+  model: z.string().trim().min(1, 'Name a model').max(200).default('gpt-4o-mini'),
+  systemPrompt: z
+    .string()
+    .max(8000)
+    .default(
+      'You are the friendly receptionist of this venue. Answer in one to three short spoken sentences. ' +
+        'Never use lists, markdown or emoji.',
+    ),
+})
+
+export const WindowModeSchema = z.enum(['kiosk', 'fullscreen', 'windowed'])
+
+export const DisplaySettingsSchema = z.object({
+  windowMode: WindowModeSchema.default('kiosk'),
+  chromaKey: z.object({ enabled: z.boolean().default(true) }).prefault({}),
+  background: z
+    .object({
+      type: z.enum(['color', 'image', 'video', 'gradient']).default('color'),
+      value: z.string().max(2000).default('#0b1d2a'),
+      fallbackColor: HexColorSchema.default('#0b1d2a'),
+    })
+    .prefault({}),
+})
+
+export const SettingsSchema = z.object({
+  version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
+  provider: ProviderSettingsSchema.prefault({}),
+  avatar: AvatarSettingsSchema.prefault({}),
+  conversation: ConversationSettingsSchema.prefault({}),
+  llm: LlmSettingsSchema.prefault({}),
+  display: DisplaySettingsSchema.prefault({}),
+})
+
+export type Settings = z.output<typeof SettingsSchema>
+export type SettingsInput = z.input<typeof SettingsSchema>
+export type SettingsSection = Exclude<keyof Settings, 'version'>
+
+export const SETTINGS_SECTIONS = Object.keys(SettingsSchema.shape).filter(
+  (key): key is SettingsSection => key !== 'version',
+)
+
+export function defaultSettings(): Settings {
+  return SettingsSchema.parse({})
+}
+
+type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T
+
+/** What an update may carry: any subset of the settings tree. Validation happens on the merged result. */
+export type SettingsPatch = DeepPartial<Omit<SettingsInput, 'version'>>
+
+/** Validates the shape of an update before it is merged; the merged result is validated again in full. */
+export const SettingsPatchSchema = toPatchSchema(
+  SettingsSchema.omit({ version: true }),
+) as z.ZodType<SettingsPatch>
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Objects merge key by key; arrays and scalars replace. */
+export function mergeSettingsPatch(base: unknown, patch: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch === undefined ? base : patch
+  const merged: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(patch)) merged[key] = mergeSettingsPatch(base[key], value)
+  return merged
+}
