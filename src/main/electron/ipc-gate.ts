@@ -1,0 +1,38 @@
+import type { IpcMain, IpcMainInvokeEvent } from 'electron'
+import { callChannel } from '../../shared/bridge-api'
+import { CALL_NAMES } from '../../shared/contract'
+import type { BridgeResult } from '../../shared/result'
+import type { Dispatch } from '../bridge/dispatch'
+import type { Logger } from '../services/logger'
+import { isAppUrl } from './app-origin'
+
+const FORBIDDEN: BridgeResult<never> = {
+  ok: false,
+  error: { code: 'forbidden', message: 'This page is not allowed to use the kiosk service.' },
+}
+
+/**
+ * The one gate every IPC call passes: the sending frame must be our own top-level page on the app origin, and
+ * the payload is parsed with the contract's schema by the shared dispatcher.
+ */
+export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>): boolean {
+  const frame = event.senderFrame
+  if (!frame || !isAppUrl(frame.url)) return false
+  // Only the main frame: an iframe on our origin (there should be none) gets no bridge either.
+  return frame === event.sender.mainFrame
+}
+
+export function registerIpcGate(ipcMain: Pick<IpcMain, 'handle'>, dispatch: Dispatch, log: Logger): void {
+  for (const name of CALL_NAMES) {
+    ipcMain.handle(callChannel(name), async (event, request: unknown) => {
+      if (!isTrustedSender(event)) {
+        log.warn('bridge call refused from an untrusted frame', {
+          call: name,
+          url: event.senderFrame?.url ?? null,
+        })
+        return FORBIDDEN
+      }
+      return dispatch(name, request, { clientId: `window:${event.sender.id}` })
+    })
+  }
+}

@@ -1,0 +1,120 @@
+import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, session } from 'electron'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { EVENT_CHANNEL } from '../shared/bridge-api'
+import { createAppServices, type AppServices } from './app-services'
+import { registerAppScheme, serveAppProtocol } from './electron/app-protocol'
+import { createElectronLogSink, electronHostAdapters } from './electron/electron-host'
+import { registerIpcGate } from './electron/ipc-gate'
+import { lockNavigation } from './electron/navigation'
+import { installPermissionHandlers } from './electron/permissions'
+import { applyWindowMode, createKioskWindow } from './electron/window'
+import { buildRendererCsp } from './security/csp'
+import { applyProvisioningFile, ProvisioningError } from './services/provisioning'
+
+/** Exit codes a watchdog can tell apart from a crash. */
+const EXIT_INVALID_CONFIG = 2
+
+registerAppScheme()
+// The avatar must speak as soon as it appears; there is nobody to click "play" on a kiosk.
+app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required')
+
+function configArgument(): string | undefined {
+  const { values } = parseArgs({
+    args: process.argv.slice(app.isPackaged ? 1 : 2),
+    options: { config: { type: 'string' } },
+    strict: false,
+    allowPositionals: true,
+  })
+  return typeof values.config === 'string' ? values.config : undefined
+}
+
+async function start(): Promise<void> {
+  const services: AppServices = await createAppServices(electronHostAdapters(createElectronLogSink()))
+  const log = services.hostLog('electron')
+
+  const config = configArgument()
+  if (config !== undefined) {
+    try {
+      await applyProvisioningFile(config, services)
+    } catch (error) {
+      if (!(error instanceof ProvisioningError)) throw error
+      process.stderr.write(
+        `${error.message}\n${error.fields.map((f) => `  ${f.path}: ${f.message}`).join('\n')}\n`,
+      )
+      app.exit(EXIT_INVALID_CONFIG)
+      return
+    }
+  }
+
+  Menu.setApplicationMenu(null)
+  installPermissionHandlers(session.defaultSession)
+  serveAppProtocol(join(import.meta.dirname, '../renderer'), async () =>
+    buildRendererCsp({ providerBaseUrl: await services.provider.baseUrl() }),
+  )
+  registerIpcGate(ipcMain, services.dispatch, log)
+  app.on('web-contents-created', (_event, contents) => lockNavigation(contents, log))
+
+  const window = createKioskWindow({
+    mode: services.settings.get().display.windowMode,
+    preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+    isPackaged: app.isPackaged,
+    log,
+  })
+  services.events.subscribe((name, payload) => {
+    for (const open of BrowserWindow.getAllWindows()) open.webContents.send(EVENT_CHANNEL, name, payload)
+  })
+  services.settings.onChange((settings) => applyWindowMode(window, settings.display.windowMode))
+  reloadAfterRendererCrash(window, log)
+  powerSaveBlocker.start('prevent-display-sleep')
+
+  let quitting = false
+  const shutDown = () => {
+    if (quitting) return
+    quitting = true
+    void services.close().finally(() => app.exit(0))
+  }
+  app.on('before-quit', (event) => {
+    if (quitting) return
+    event.preventDefault()
+    shutDown()
+  })
+  process.on('SIGTERM', shutDown)
+  process.on('SIGINT', shutDown)
+}
+
+/** A crashed renderer comes back by itself, waiting longer after each crash in a row. */
+function reloadAfterRendererCrash(window: BrowserWindow, log: AppServices['log']): void {
+  let crashes = 0
+  let calmTimer: NodeJS.Timeout | undefined
+  window.webContents.on('render-process-gone', (_event, details) => {
+    crashes += 1
+    const delay = Math.min(60_000, 1000 * 2 ** (crashes - 1))
+    log.error('renderer gone; reloading', { reason: details.reason, exitCode: details.exitCode, delay })
+    clearTimeout(calmTimer)
+    setTimeout(() => {
+      if (!window.isDestroyed()) window.webContents.reload()
+    }, delay)
+    calmTimer = setTimeout(() => (crashes = 0), 5 * 60_000)
+  })
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows()
+    if (window) {
+      if (window.isMinimized()) window.restore()
+      window.focus()
+    }
+  })
+  app.on('window-all-closed', () => app.quit())
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      process.stderr.write(`Avatar Kiosk could not start: ${(error as Error).message}\n`)
+      app.exit(1)
+    })
+}

@@ -1,0 +1,65 @@
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createAppServices } from '../app-services'
+import { applyProvisioningFile, ProvisioningError } from '../services/provisioning'
+import { createNodeLogSink, nodeHostAdapters } from './node-host'
+import { startWebHost } from './server'
+
+const USAGE = 'Usage: npm run web -- [--port 0] [--data-dir DIR] [--config FILE]'
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n`)
+  process.exit(code)
+}
+
+async function main(): Promise<void> {
+  let args
+  try {
+    args = parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        'data-dir': { type: 'string' },
+        config: { type: 'string' },
+        'renderer-dir': { type: 'string' },
+      },
+      strict: true,
+    }).values
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`)
+  }
+  const port = Number(args.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535.\n${USAGE}`)
+  const dataDir = resolve(args['data-dir'] ?? join(homedir(), '.config', 'avatar-kiosk', 'web-host'))
+  const rendererDir = resolve(args['renderer-dir'] ?? join(import.meta.dirname, '..', 'renderer'))
+
+  const logSink = createNodeLogSink(dataDir, true)
+  const services = await createAppServices(nodeHostAdapters(dataDir, logSink))
+
+  if (args.config !== undefined) {
+    try {
+      await applyProvisioningFile(resolve(args.config), services)
+    } catch (error) {
+      if (!(error instanceof ProvisioningError)) throw error
+      const details = error.fields.map((field) => `  ${field.path}: ${field.message}`).join('\n')
+      fail(`${error.message}\n${details}`)
+    }
+  }
+
+  const host = await startWebHost({ services, rendererDir, port })
+  process.stdout.write(`${JSON.stringify({ ready: true, url: host.url })}\n`)
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    services.log.info('web host stopping', { signal })
+    await host.close()
+    await services.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+main().catch((error: unknown) => fail(`The web host could not start: ${(error as Error).message}`, 1))

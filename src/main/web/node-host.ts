@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import Conf from 'conf'
+import log from 'electron-log/node'
+import type { HostAdapters } from '../app-services'
+import { confDocument } from '../services/json-document'
+import type { LogSink } from '../services/logger'
+import { filePermissionsOnlyCipher } from '../services/secrets'
+
+/**
+ * File logging through electron-log's Node build, mirrored to stderr: stdout is reserved for the one JSON
+ * ready line that scripts and tests read.
+ */
+export function createNodeLogSink(dataDir: string, mirrorToStderr: boolean): LogSink {
+  log.transports.file.resolvePathFn = () => join(dataDir, 'logs', 'main.log')
+  log.transports.file.level = 'info'
+  log.transports.console.level = false
+  return (level, line) => {
+    log[level](line)
+    if (mirrorToStderr && level !== 'debug') process.stderr.write(`${level}: ${line}\n`)
+  }
+}
+
+/** The web host's stores: `conf` (the library under electron-store) and a 0600 secrets file. */
+export function nodeHostAdapters(dataDir: string, logSink: LogSink): HostAdapters {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const settingsDocument = confDocument(
+    join(dataDir, 'settings.json'),
+    () =>
+      new Conf<Record<string, unknown>>({
+        cwd: dataDir,
+        configName: 'settings',
+        clearInvalidConfig: false,
+        accessPropertiesByDotNotation: false,
+        configFileMode: 0o600,
+      }),
+  )
+  return {
+    settingsDocument,
+    secretsFile: join(dataDir, 'secrets.json'),
+    secretCipher: filePermissionsOnlyCipher,
+    logSink,
+  }
+}

@@ -1,0 +1,37 @@
+import type { SettingsView } from '../../shared/contract'
+import { BridgeError } from '../../shared/result'
+import { call, connectBridge } from './bridge'
+import { StageView } from './stage/stage-view'
+
+const stage = new StageView()
+stage.setSessionState('idle')
+
+function render(view: SettingsView): void {
+  if (view.provider.kind === 'not-configured') {
+    stage.showStatus(
+      'not-configured',
+      'Not configured yet',
+      'An operator needs to add the avatar service key in the admin settings.',
+    )
+  } else {
+    stage.showStatus('ready', 'Ready', '')
+  }
+  stage.setBadge(
+    'sandbox',
+    view.provider.kind === 'sandbox' ? 'Sandbox avatar: add your HeyGen key in settings' : undefined,
+  )
+}
+
+async function boot(): Promise<void> {
+  const bridge = connectBridge()
+  bridge.onSettingsChanged(render)
+  try {
+    render(await call(bridge, 'getSettings'))
+  } catch (error) {
+    const message = error instanceof BridgeError ? error.message : 'The kiosk could not start.'
+    stage.showStatus('error', 'Please wait', message)
+    setTimeout(() => void boot(), 3000)
+  }
+}
+
+void boot()
