@@ -1,0 +1,29 @@
+import { describe, expect, it, vi } from 'vitest'
+import { BridgeEventHub } from '../../../src/main/bridge/events'
+import { sampleSettingsView } from '../support/settings-view'
+
+describe('BridgeEventHub', () => {
+  it('delivers validated payloads to every subscriber until it unsubscribes', () => {
+    const hub = new BridgeEventHub()
+    const first = vi.fn()
+    const second = vi.fn()
+    const stopFirst = hub.subscribe(first)
+    hub.subscribe(second)
+    const view = sampleSettingsView()
+    hub.emit('settingsChanged', { ...view, apiKey: 'sk-event-leak' } as typeof view)
+    expect(first).toHaveBeenCalledWith('settingsChanged', view)
+    expect(JSON.stringify(first.mock.calls)).not.toContain('sk-event-leak')
+    stopFirst()
+    hub.emit('settingsChanged', view)
+    expect(first).toHaveBeenCalledTimes(1)
+    expect(second).toHaveBeenCalledTimes(2)
+  })
+
+  it('refuses to emit a payload outside the contract', () => {
+    const hub = new BridgeEventHub()
+    const listener = vi.fn()
+    hub.subscribe(listener)
+    expect(() => hub.emit('settingsChanged', { settings: 1 } as never)).toThrow()
+    expect(listener).not.toHaveBeenCalled()
+  })
+})

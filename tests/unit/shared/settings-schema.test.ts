@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import { toFieldErrors } from '../../../src/shared/result'
+import {
+  SETTINGS_SECTIONS,
+  SETTINGS_VERSION,
+  SettingsPatchSchema,
+  SettingsSchema,
+  defaultSettings,
+  mergeSettingsPatch,
+} from '../../../src/shared/settings/schema'
+
+function patchErrors(patch: unknown) {
+  const result = SettingsPatchSchema.safeParse(patch)
+  return result.success ? [] : toFieldErrors(result.error.issues)
+}
+
+describe('SettingsSchema', () => {
+  it('fills every default from an empty object and stamps the version', () => {
+    const settings = defaultSettings()
+    expect(settings.version).toBe(SETTINGS_VERSION)
+    expect(settings.provider.baseUrl).toBe('https://api.heygen.com')
+    expect(settings.avatar.quality).toBe('high')
+    expect(settings.display.windowMode).toBe('kiosk')
+    expect(settings.display.chromaKey.enabled).toBe(true)
+    expect(settings.display.background.fallbackColor).toBe('#0b1d2a')
+    expect(SETTINGS_SECTIONS).toEqual(['provider', 'avatar', 'conversation', 'llm', 'display'])
+  })
+
+  it('stores base URLs without trailing slashes', () => {
+    const settings = SettingsSchema.parse({ provider: { baseUrl: 'https://example.test/api///' } })
+    expect(settings.provider.baseUrl).toBe('https://example.test/api')
+  })
+
+  it.each(['ftp://example.test', 'javascript:alert(1)', 'file:///etc/passwd', 'not a url', ''])(
+    'refuses the provider base URL %j',
+    (baseUrl) => {
+      const result = SettingsSchema.safeParse({ provider: { baseUrl } })
+      expect(result.success).toBe(false)
+      expect(toFieldErrors(result.error?.issues ?? []).map((field) => field.path)).toEqual([
+        'provider.baseUrl',
+      ])
+    },
+  )
+
+  it('refuses a stored version other than the current one', () => {
+    expect(SettingsSchema.safeParse({ version: SETTINGS_VERSION + 1 }).success).toBe(false)
+  })
+})
+
+describe('SettingsPatchSchema', () => {
+  it('accepts a partial update without filling in defaults', () => {
+    expect(SettingsPatchSchema.parse({ avatar: { quality: 'low' } })).toEqual({ avatar: { quality: 'low' } })
+    expect(SettingsPatchSchema.parse({})).toEqual({})
+  })
+
+  it('rejects unknown keys with dotted paths at every depth', () => {
+    expect(patchErrors({ avatar: { colour: 'red' } })).toEqual([
+      { path: 'avatar.colour', message: 'Unknown setting' },
+    ])
+    expect(patchErrors({ bogus: 1 })).toEqual([{ path: 'bogus', message: 'Unknown setting' }])
+    expect(patchErrors({ display: { background: { type: 'color', extra: 1 } } })).toEqual([
+      { path: 'display.background.extra', message: 'Unknown setting' },
+    ])
+    expect(patchErrors({ avatar: { a: 1, b: 2 } }).map((field) => field.path)).toEqual([
+      'avatar.a',
+      'avatar.b',
+    ])
+  })
+
+  it('does not let an update change the version', () => {
+    expect(patchErrors({ version: 2 })).toEqual([{ path: 'version', message: 'Unknown setting' }])
+  })
+
+  it('reports invalid values with their paths', () => {
+    expect(
+      patchErrors({ avatar: { quality: 'ultra' }, display: { background: { fallbackColor: 'red' } } }).map(
+        (field) => field.path,
+      ),
+    ).toEqual(['avatar.quality', 'display.background.fallbackColor'])
+    expect(patchErrors({ avatar: { language: 'English' } }).map((field) => field.path)).toEqual([
+      'avatar.language',
+    ])
+    expect(patchErrors({ avatar: { id: '   ' } }).map((field) => field.path)).toEqual(['avatar.id'])
+  })
+
+  it('refuses non-objects at the root and in sections', () => {
+    expect(patchErrors(null).map((field) => field.path)).toEqual(['(root)'])
+    expect(patchErrors([]).map((field) => field.path)).toEqual(['(root)'])
+    expect(patchErrors({ avatar: 'low' }).map((field) => field.path)).toEqual(['avatar'])
+  })
+})
+
+describe('mergeSettingsPatch', () => {
+  it('merges objects key by key and replaces scalars', () => {
+    const base = defaultSettings()
+    const merged = mergeSettingsPatch(base, {
+      avatar: { quality: 'low' },
+      display: { chromaKey: { enabled: false } },
+    })
+    expect(merged).toEqual({
+      ...base,
+      avatar: { ...base.avatar, quality: 'low' },
+      display: { ...base.display, chromaKey: { enabled: false } },
+    })
+    expect(base.avatar.quality).toBe('high')
+  })
+
+  it('keeps the base when the patch value is undefined and replaces arrays', () => {
+    expect(mergeSettingsPatch({ a: 1 }, undefined)).toEqual({ a: 1 })
+    expect(mergeSettingsPatch({ a: [1, 2] }, { a: [3] })).toEqual({ a: [3] })
+  })
+})

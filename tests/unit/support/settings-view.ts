@@ -1,0 +1,15 @@
+import type { SettingsView } from '../../../src/shared/contract'
+import { defaultSettings } from '../../../src/shared/settings/schema'
+
+/** A SettingsView that satisfies the contract, for handlers and fake transports. */
+export function sampleSettingsView(overrides: Partial<SettingsView> = {}): SettingsView {
+  return {
+    settings: defaultSettings(),
+    secrets: { providerApiKey: false, llmApiKey: false, adminPin: false },
+    secretProtection: { kind: 'file-permissions-only', description: 'test' },
+    provider: { kind: 'not-configured', baseUrl: 'https://api.heygen.com' },
+    admin: { locked: false },
+    notices: [],
+    ...overrides,
+  }
+}
