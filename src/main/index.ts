@@ -1,5 +1,5 @@
 import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, session } from 'electron'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { EVENT_CHANNEL } from '../shared/bridge-api'
 import { createAppServices, type AppServices } from './app-services'
@@ -19,24 +19,30 @@ registerAppScheme()
 // The avatar must speak as soon as it appears; there is nobody to click "play" on a kiosk.
 app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required')
 
-function configArgument(): string | undefined {
+/** `--config FILE` provisions the kiosk; `--data-dir DIR` moves its settings, secrets and logs (tests, kiosks). */
+function launchArguments(): { config?: string; dataDir?: string } {
   const { values } = parseArgs({
     args: process.argv.slice(app.isPackaged ? 1 : 2),
-    options: { config: { type: 'string' } },
+    options: { config: { type: 'string' }, 'data-dir': { type: 'string' } },
     strict: false,
     allowPositionals: true,
   })
-  return typeof values.config === 'string' ? values.config : undefined
+  return {
+    ...(typeof values.config === 'string' ? { config: values.config } : {}),
+    ...(typeof values['data-dir'] === 'string' ? { dataDir: values['data-dir'] } : {}),
+  }
 }
+
+const launch = launchArguments()
+if (launch.dataDir !== undefined) app.setPath('userData', resolve(launch.dataDir))
 
 async function start(): Promise<void> {
   const services: AppServices = await createAppServices(electronHostAdapters(createElectronLogSink()))
   const log = services.hostLog('electron')
 
-  const config = configArgument()
-  if (config !== undefined) {
+  if (launch.config !== undefined) {
     try {
-      await applyProvisioningFile(config, services)
+      await applyProvisioningFile(resolve(launch.config), services)
     } catch (error) {
       if (!(error instanceof ProvisioningError)) throw error
       process.stderr.write(
