@@ -52,22 +52,26 @@ describe('background settings', () => {
   })
 
   it('accepts each type with its own kind of value, defaulting the fallback colour', () => {
-    expect(BackgroundSettingsSchema.parse({ type: 'color', value: '#123' })).toEqual({
+    expect(BackgroundSettingsSchema.parse({ type: 'color', value: '#123456' })).toEqual({
       type: 'color',
-      value: '#123',
-      fallbackColor: '#1b2230',
+      value: '#123456',
+      fallbackColor: '#0b1d2a',
     })
     expect(BackgroundSettingsSchema.parse({ type: 'image', value: 'Lobby photo 2.JPG' }).value).toBe(
       'Lobby photo 2.JPG',
     )
-    expect(BackgroundSettingsSchema.parse({ type: 'video', value: 'loop.webm', fallbackColor: '#000000' })).toEqual({
+    expect(
+      BackgroundSettingsSchema.parse({ type: 'video', value: 'loop.webm', fallbackColor: '#000000' }),
+    ).toEqual({
       type: 'video',
       value: 'loop.webm',
       fallbackColor: '#000000',
     })
     expect(
-      BackgroundSettingsSchema.parse({ type: 'gradient', value: ' linear-gradient(180deg, #0b1a2a 0%, #23344d 100%) ' })
-        .value,
+      BackgroundSettingsSchema.parse({
+        type: 'gradient',
+        value: ' linear-gradient(180deg, #0b1a2a 0%, #23344d 100%) ',
+      }).value,
     ).toBe('linear-gradient(180deg, #0b1a2a 0%, #23344d 100%)')
   })
 
@@ -85,7 +89,8 @@ describe('background settings', () => {
     { type: 'gradient', value: 'linear-gradient(red, blue), url(x.png)' },
     { type: 'gradient', value: '#ff0000' },
     { type: 'picture', value: 'x.jpg' },
-    { type: 'color', value: '#123', fallbackColor: 'black' },
+    { type: 'color', value: '#123456', fallbackColor: 'black' },
+    { type: 'color', value: '#123' },
   ])('rejects %o', (input) => {
     expect(BackgroundSettingsSchema.safeParse(input).success).toBe(false)
   })
@@ -149,7 +154,13 @@ describe('avatar placement settings', () => {
 
   it('fills a partially given orientation', () => {
     const parsed = AvatarPlacementSchema.parse({ portrait: { fit: 'cover', crop: { top: 0.1 } } })
-    expect(parsed.portrait).toEqual({ fit: 'cover', scale: 1, x: 0.5, y: 1, crop: { top: 0.1, right: 0, bottom: 0, left: 0 } })
+    expect(parsed.portrait).toEqual({
+      fit: 'cover',
+      scale: 1,
+      x: 0.5,
+      y: 1,
+      crop: { top: 0.1, right: 0, bottom: 0, left: 0 },
+    })
   })
 
   it.each([
