@@ -1,6 +1,8 @@
 import type { SettingsView } from '../../shared/contract'
 import { BridgeError } from '../../shared/result'
 import { call, connectBridge } from './bridge'
+import { AdminPanel } from './admin/admin-panel'
+import { installAdminGesture } from './admin/admin-gesture'
 import { StageView } from './stage/stage-view'
 
 const stage = new StageView()
@@ -22,9 +24,15 @@ function render(view: SettingsView): void {
   )
 }
 
+const bridge = connectBridge()
+const admin = new AdminPanel(bridge)
+installAdminGesture(() => void admin.open())
+bridge.onSettingsChanged((view) => {
+  render(view)
+  admin.update(view)
+})
+
 async function boot(): Promise<void> {
-  const bridge = connectBridge()
-  bridge.onSettingsChanged(render)
   try {
     render(await call(bridge, 'getSettings'))
   } catch (error) {

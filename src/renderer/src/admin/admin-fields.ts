@@ -1,0 +1,114 @@
+/** One editable setting in the admin panel, addressed by its path in the settings tree. */
+export interface AdminField {
+  path: string
+  label: string
+  kind: 'text' | 'textarea' | 'select' | 'checkbox' | 'number' | 'url'
+  options?: readonly { value: string; label: string }[]
+  hint?: string
+}
+
+export interface AdminSection {
+  id: string
+  title: string
+  fields: readonly AdminField[]
+  /** Secret slots shown in this section: set or clear only, never displayed. */
+  secrets?: readonly { name: 'providerApiKey' | 'llmApiKey'; label: string }[]
+}
+
+export const ADMIN_SECTIONS: readonly AdminSection[] = [
+  {
+    id: 'provider',
+    title: 'Avatar service',
+    secrets: [{ name: 'providerApiKey', label: 'HeyGen API key' }],
+    fields: [
+      {
+        path: 'provider.baseUrl',
+        label: 'Service URL',
+        kind: 'url',
+        hint: 'https://api.heygen.com for HeyGen',
+      },
+      { path: 'avatar.id', label: 'Avatar id', kind: 'text' },
+      {
+        path: 'avatar.quality',
+        label: 'Video quality',
+        kind: 'select',
+        options: [
+          { value: 'low', label: 'Low (360p)' },
+          { value: 'medium', label: 'Medium (480p)' },
+          { value: 'high', label: 'High (720p)' },
+        ],
+      },
+      { path: 'avatar.voiceId', label: 'Voice id', kind: 'text', hint: 'Empty for the avatar’s own voice' },
+      { path: 'avatar.language', label: 'Language', kind: 'text', hint: 'e.g. en, de, fr-CA' },
+    ],
+  },
+  {
+    id: 'conversation',
+    title: 'Conversation',
+    secrets: [{ name: 'llmApiKey', label: 'LLM API key' }],
+    fields: [
+      {
+        path: 'conversation.mode',
+        label: 'Who answers',
+        kind: 'select',
+        options: [
+          { value: 'provider', label: 'The avatar service (its knowledge base)' },
+          { value: 'llm', label: 'Our own LLM' },
+        ],
+      },
+      { path: 'llm.baseUrl', label: 'LLM URL', kind: 'url', hint: 'Any OpenAI-compatible server' },
+      { path: 'llm.model', label: 'LLM model', kind: 'text' },
+      { path: 'llm.systemPrompt', label: 'System prompt', kind: 'textarea' },
+    ],
+  },
+  {
+    id: 'display',
+    title: 'Display',
+    fields: [
+      {
+        path: 'display.windowMode',
+        label: 'Window',
+        kind: 'select',
+        options: [
+          { value: 'kiosk', label: 'Kiosk (locked fullscreen)' },
+          { value: 'fullscreen', label: 'Fullscreen' },
+          { value: 'windowed', label: 'Window' },
+        ],
+      },
+      { path: 'display.chromaKey.enabled', label: 'Remove the green screen', kind: 'checkbox' },
+      {
+        path: 'display.background.type',
+        label: 'Background',
+        kind: 'select',
+        options: [
+          { value: 'color', label: 'Colour' },
+          { value: 'image', label: 'Image' },
+          { value: 'video', label: 'Looping video' },
+          { value: 'gradient', label: 'Gradient' },
+        ],
+      },
+      {
+        path: 'display.background.value',
+        label: 'Background value',
+        kind: 'text',
+        hint: 'A colour (#0b1d2a), a file name from the backgrounds folder, or a CSS gradient',
+      },
+    ],
+  },
+]
+
+export function readPath(source: unknown, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], source)
+}
+
+export function writePath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.')
+  let node = target
+  for (const key of keys.slice(0, -1)) {
+    node[key] ??= {}
+    node = node[key] as Record<string, unknown>
+  }
+  node[keys.at(-1) as string] = value
+}
