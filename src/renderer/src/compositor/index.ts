@@ -1,0 +1,6 @@
+export { createCompositor } from './compositor'
+export type { Compositor, CompositorInit, CompositorMode, CompositorOptions } from './compositor'
+export { computePlacement, orientationOf } from './placement'
+export type { PlacementLayout, Rect, Size, SourceRegion } from './placement'
+export { pickKeyColor } from './key-color-picker'
+export type { KeyColorPick } from './key-color-picker'
