@@ -101,8 +101,13 @@ export async function applyProvisioningFile(
   try {
     document = JSON.parse(text)
   } catch (error) {
+    // V8's parse errors quote the text around the fault, which can be part of a key: report only where it is.
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1]
     throw new ProvisioningError(`The provisioning file ${path} is not valid JSON.`, [
-      { path: '(file)', message: (error as Error).message },
+      {
+        path: '(file)',
+        message: position === undefined ? 'Not valid JSON' : `Not valid JSON at character ${position}`,
+      },
     ])
   }
   const plan = planProvisioning(document, target.settings.get())
