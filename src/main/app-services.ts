@@ -8,6 +8,7 @@ import { backupFile } from './services/json-document'
 import { createLogger, type LogSink, type Logger } from './services/logger'
 import { ProviderAccess, type SandboxProvider } from './services/provider-access'
 import { SecretStore, SecretStoreError, type SecretCipher } from './services/secrets'
+import { SessionRegistry } from './services/session-registry'
 import { SettingsService } from './services/settings'
 
 /** What differs between the Electron shell and the web host; everything else is shared. */
@@ -51,12 +52,14 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
   const admin = new AdminAccess(secrets)
   const events = new BridgeEventHub()
   const provider = new ProviderAccess(settings, secrets, log, adapters.sandbox)
+  const sessions = new SessionRegistry(hostLog('sessions'))
   const services: BridgeServices = {
     settings,
     secrets,
     admin,
     provider,
     events,
+    sessions,
     log,
     rendererLog: hostLog('renderer'),
     notices,
@@ -67,8 +70,10 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
     ...services,
     dispatch,
     hostLog,
+    /** Stops every provider session still open (each costs money), then releases the services. */
     async close() {
-      log.info('services closed')
+      const stopped = await sessions.stopAll('shutdown')
+      log.info('services closed', { sessionsStopped: stopped })
     },
   }
 }

@@ -71,6 +71,7 @@ async function start(): Promise<void> {
     for (const open of BrowserWindow.getAllWindows()) open.webContents.send(EVENT_CHANNEL, name, payload)
   })
   services.settings.onChange((settings) => applyWindowMode(window, settings.display.windowMode))
+  stopOrphanedSessions(window, services)
   reloadAfterRendererCrash(window, log)
   powerSaveBlocker.start('prevent-display-sleep')
 
@@ -87,6 +88,17 @@ async function start(): Promise<void> {
   })
   process.on('SIGTERM', shutDown)
   process.on('SIGINT', shutDown)
+}
+
+/** The page owned its provider sessions; when it crashes, reloads or closes, main stops what it left open. */
+function stopOrphanedSessions(window: BrowserWindow, services: AppServices): void {
+  const clientId = `window:${window.webContents.id}`
+  const stop = (reason: string) => void services.sessions.stopOrphans(clientId, reason)
+  window.webContents.on('render-process-gone', () => stop('renderer gone'))
+  window.webContents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) stop('page reloaded')
+  })
+  window.on('closed', () => stop('window closed'))
 }
 
 /** A crashed renderer comes back by itself, waiting longer after each crash in a row. */

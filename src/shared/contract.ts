@@ -41,6 +41,8 @@ export const SessionTokenSchema = z.object({
   token: z.string().min(1),
   baseUrl: z.string(),
   sandbox: z.boolean(),
+  /** Names this token in `reportSession`, so main can stop the session it opened if the page goes away. */
+  lease: z.string().min(1),
 })
 export type SessionToken = z.infer<typeof SessionTokenSchema>
 
@@ -77,6 +79,14 @@ export const bridgeCalls = {
   ),
   lockAdmin: call(NoPayload, Done),
   mintSessionToken: call(NoPayload, SessionTokenSchema),
+  reportSession: call(
+    z.object({
+      lease: z.string().min(1).max(100),
+      sessionId: z.string().min(1).max(200),
+      state: z.enum(['started', 'stopped']),
+    }),
+    Done,
+  ),
   log: call(RendererLogSchema, Done),
 }
 

@@ -5,6 +5,7 @@ import type { AdminAccess } from './admin-access'
 import type { Logger } from './logger'
 import type { ProviderAccess } from './provider-access'
 import type { SecretStore } from './secrets'
+import type { SessionRegistry } from './session-registry'
 import type { SettingsService } from './settings'
 
 export interface BridgeServices {
@@ -13,6 +14,7 @@ export interface BridgeServices {
   admin: AdminAccess
   provider: ProviderAccess
   events: BridgeEventHub
+  sessions: SessionRegistry
   log: Logger
   /** Lines the renderer asks us to log; kept apart so they are recognisable in the file. */
   rendererLog: Logger
@@ -38,7 +40,7 @@ export async function buildSettingsView(services: BridgeServices): Promise<Setti
 
 /** The main-process side of every bridge call. Hosts differ only in transport, never in these handlers. */
 export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
-  const { settings, secrets, admin, provider, events, rendererLog } = services
+  const { settings, secrets, admin, provider, events, sessions, rendererLog } = services
 
   const viewAfterChange = async (): Promise<SettingsView> => {
     const view = await buildSettingsView(services)
@@ -81,7 +83,14 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
       admin.lock()
       return null
     },
-    mintSessionToken: () => provider.mintSessionToken(),
+    mintSessionToken: async (_request, { clientId }) => {
+      const minted = await provider.mintSessionToken()
+      return { ...minted, lease: sessions.issue(clientId, minted.baseUrl, minted.token) }
+    },
+    reportSession: ({ lease, sessionId, state }, { clientId }) => {
+      sessions.report(clientId, lease, sessionId, state)
+      return null
+    },
     log: ({ level, message, context }) => {
       rendererLog[level](message, context)
       return null

@@ -29,7 +29,7 @@ export class ProviderAccess {
     return this.sandbox ? 'sandbox' : 'not-configured'
   }
 
-  async mintSessionToken(): Promise<SessionToken> {
+  async mintSessionToken(): Promise<Omit<SessionToken, 'lease'>> {
     const target = await this.target()
     if (!target) {
       throw new BridgeError({

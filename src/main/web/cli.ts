@@ -46,7 +46,12 @@ async function main(): Promise<void> {
     }
   }
 
-  const host = await startWebHost({ services, rendererDir, port })
+  const host = await startWebHost({
+    services,
+    rendererDir,
+    port,
+    onClientGone: (clientId) => void services.sessions.stopOrphans(clientId, 'page closed'),
+  })
   process.stdout.write(`${JSON.stringify({ ready: true, url: host.url })}\n`)
 
   let stopping = false
