@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createDispatcher } from '../../../src/main/bridge/dispatch'
+import { bridgeCalls } from '../../../src/shared/contract'
 import { BridgeError } from '../../../src/shared/result'
-import { fakeHandlers } from '../support/handlers'
+import { SAMPLE_TOKEN, fakeHandlers } from '../support/handlers'
 import { memoryLogger } from '../support/memory-log'
 import { sampleSettingsView } from '../support/settings-view'
 
@@ -133,12 +134,7 @@ describe('createDispatcher', () => {
             apiKey: 'sk-stripped-secret-0002',
             secrets: { ...view.secrets, providerApiKeyValue: 'sk-stripped-secret-0002' },
           }) as typeof view,
-        mintSessionToken: () =>
-          ({ token: 't', baseUrl: 'https://x', sandbox: false, apiKey: 'sk-stripped-secret-0002' }) as {
-            token: string
-            baseUrl: string
-            sandbox: boolean
-          },
+        mintSessionToken: () => ({ ...SAMPLE_TOKEN, apiKey: 'sk-stripped-secret-0002' }),
       }),
       memoryLogger(),
     )
@@ -146,7 +142,9 @@ describe('createDispatcher', () => {
     expect(result).toEqual({ ok: true, value: view })
     expect(JSON.stringify(result)).not.toContain('sk-stripped-secret-0002')
     const token = await dispatch('mintSessionToken', undefined, context)
-    expect(token).toEqual({ ok: true, value: { token: 't', baseUrl: 'https://x', sandbox: false } })
+    expect(token).toEqual({ ok: true, value: bridgeCalls.mintSessionToken.response.parse(SAMPLE_TOKEN) })
+    expect(token).toMatchObject({ ok: true, value: { token: 'session-token', sandbox: false } })
+    expect(JSON.stringify(token)).not.toContain('sk-stripped-secret-0002')
   })
 
   it('turns a response outside the contract into internal and logs the offending paths', async () => {

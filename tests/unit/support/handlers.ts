@@ -1,23 +1,31 @@
 import { vi } from 'vitest'
 import type { BridgeHandlers } from '../../../src/main/bridge/dispatch'
+import { CALL_NAMES, type CallName } from '../../../src/shared/contract'
 import { sampleSettingsView } from './settings-view'
 
-/** Handlers that answer within the contract; each is a spy so tests can check it was (not) reached. */
+/** A session token that satisfies the contract (extra members are stripped if the contract lacks them). */
+export const SAMPLE_TOKEN = {
+  token: 'session-token',
+  baseUrl: 'https://api.heygen.com',
+  sandbox: false,
+  lease: 'lease-1',
+}
+
+const answers: Partial<Record<CallName, () => unknown>> = {
+  getSettings: () => sampleSettingsView(),
+  updateSettings: () => sampleSettingsView(),
+  setSecret: () => sampleSettingsView(),
+  clearSecret: () => sampleSettingsView(),
+  setAdminPin: () => sampleSettingsView(),
+  unlockAdmin: () => ({ unlocked: true, retryAfterMs: 0 }),
+  mintSessionToken: () => ({ ...SAMPLE_TOKEN }),
+}
+
+/**
+ * One spy per contract call, answering within the contract (calls without a listed answer return `null`, the
+ * contract's "done"), so tests can check whether a handler was reached.
+ */
 export function fakeHandlers(overrides: Partial<BridgeHandlers> = {}): BridgeHandlers {
-  const handlers: BridgeHandlers = {
-    getSettings: vi.fn(() => sampleSettingsView()),
-    updateSettings: vi.fn(() => sampleSettingsView()),
-    setSecret: vi.fn(() => sampleSettingsView()),
-    clearSecret: vi.fn(() => sampleSettingsView()),
-    setAdminPin: vi.fn(() => sampleSettingsView()),
-    unlockAdmin: vi.fn(() => ({ unlocked: true, retryAfterMs: 0 })),
-    lockAdmin: vi.fn(() => null),
-    mintSessionToken: vi.fn(() => ({
-      token: 'session-token',
-      baseUrl: 'https://api.heygen.com',
-      sandbox: false,
-    })),
-    log: vi.fn(() => null),
-  }
-  return { ...handlers, ...overrides }
+  const handlers = Object.fromEntries(CALL_NAMES.map((name) => [name, vi.fn(answers[name] ?? (() => null))]))
+  return { ...(handlers as unknown as BridgeHandlers), ...overrides }
 }
