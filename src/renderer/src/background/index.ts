@@ -1,0 +1,2 @@
+export { createBackgroundLayer } from './background-layer'
+export type { BackgroundLayer } from './background-layer'
