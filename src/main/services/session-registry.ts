@@ -34,17 +34,25 @@ export class SessionRegistry {
     return lease
   }
 
-  report(clientId: string, leaseId: string, sessionId: string, state: 'started' | 'stopped'): void {
+  /**
+   * `abandoned`: the page could not stop the session itself (its stop call failed or timed out), so main
+   * stops it now with the token it kept.
+   */
+  report(
+    clientId: string,
+    leaseId: string,
+    sessionId: string,
+    state: 'started' | 'stopped' | 'abandoned',
+  ): void {
     const lease = this.leases.get(leaseId)
     if (!lease || lease.clientId !== clientId) {
       this.log.warn('session report for an unknown lease', { clientId, sessionId, state })
       return
     }
-    if (state === 'stopped') {
-      this.leases.delete(leaseId)
-      return
-    }
     lease.sessionId = sessionId
+    if (state === 'started') return
+    this.leases.delete(leaseId)
+    if (state === 'abandoned') void this.stopSession(lease, 'abandoned by the page')
   }
 
   openSessions(clientId?: string): { sessionId: string; clientId: string }[] {

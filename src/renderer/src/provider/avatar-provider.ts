@@ -1,0 +1,79 @@
+import type { SessionToken } from '../../../shared/contract'
+
+/**
+ * The seam between the session controller and a provider SDK. The controller only knows these types, so another
+ * provider (LiveAvatar, a self-hosted one) can be added as a second implementation without touching it.
+ */
+
+export type AvatarTaskType = 'talk' | 'repeat'
+
+export interface AvatarStartOptions {
+  avatarName: string
+  quality: 'low' | 'medium' | 'high'
+  voice?: {
+    voiceId?: string
+    rate?: number
+    emotion?: 'excited' | 'serious' | 'friendly' | 'soothing' | 'broadcaster'
+    model?: 'eleven_flash_v2_5' | 'eleven_multilingual_v2'
+    elevenlabsSettings?: {
+      stability?: number
+      similarity_boost?: number
+      style?: number
+      use_speaker_boost?: boolean
+    }
+  }
+  language?: string
+  knowledgeId?: string
+  knowledgeBase?: string
+  sttSettings?: { provider?: 'deepgram' | 'gladia'; confidence?: number }
+  voiceChatTransport: 'websocket' | 'livekit'
+  activityIdleTimeout: number
+  useSilencePrompt: boolean
+  enablePushToTalk: boolean
+}
+
+export interface AvatarSessionEvents {
+  /** The stream ended without us asking: LiveKit disconnect, chat socket closed, media failure. */
+  dropped: { reason: string }
+  avatarStartTalking: { taskId?: string }
+  avatarStopTalking: { taskId?: string; durationMs?: number }
+  avatarTalkingMessage: { text: string }
+  avatarEndMessage: Record<string, never>
+  userStart: Record<string, never>
+  userStop: Record<string, never>
+  userTalkingMessage: { text: string }
+  userEndMessage: Record<string, never>
+  connectionQuality: { quality: string }
+}
+
+export type AvatarSessionEvent = keyof AvatarSessionEvents
+
+export interface AvatarSession {
+  readonly id: string
+  readonly stream: MediaStream
+  /** The provider's hard limit for this session, when it tells us. */
+  readonly durationLimitMs: number | undefined
+  on<Name extends AvatarSessionEvent>(
+    name: Name,
+    listener: (payload: AvatarSessionEvents[Name]) => void,
+  ): () => void
+  speak(text: string, options: { type: AvatarTaskType; async?: boolean }): Promise<void>
+  interrupt(): Promise<void>
+  keepAlive(): Promise<void>
+  startVoiceChat(options: { muted: boolean }): Promise<void>
+  closeVoiceChat(): Promise<void>
+  setMicrophoneMuted(muted: boolean): void
+  /** Ends the session at the provider and releases every connection and track. Safe to call twice. */
+  stop(): Promise<void>
+}
+
+export interface AvatarStartHooks {
+  /** Called as soon as the provider has created the session, before media flows, so it can never be lost. */
+  onSessionCreated(sessionId: string): void
+  /** Aborted when the controller gives up on this start; the provider then stops what it created. */
+  signal: AbortSignal
+}
+
+export interface AvatarProvider {
+  start(token: SessionToken, options: AvatarStartOptions, hooks: AvatarStartHooks): Promise<AvatarSession>
+}
