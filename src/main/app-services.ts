@@ -6,6 +6,7 @@ import { createBridgeHandlers, type BridgeServices } from './services/bridge-han
 import type { JsonDocument } from './services/json-document'
 import { backupFile } from './services/json-document'
 import { createLogger, type LogSink, type Logger } from './services/logger'
+import { MediaLibrary } from './services/media-library'
 import { ProviderAccess, type SandboxProvider } from './services/provider-access'
 import { SecretStore, SecretStoreError, type SecretCipher } from './services/secrets'
 import { SessionRegistry } from './services/session-registry'
@@ -17,6 +18,9 @@ export interface HostAdapters {
   secretsFile: string
   secretCipher: SecretCipher
   logSink: LogSink
+  /** The operator's background files, and the samples shipped with the app. */
+  backgroundsDir: string
+  sampleBackgroundsDir: string
   sandbox?: SandboxProvider
 }
 
@@ -53,6 +57,7 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
   const events = new BridgeEventHub()
   const provider = new ProviderAccess(settings, secrets, log, adapters.sandbox)
   const sessions = new SessionRegistry(hostLog('sessions'))
+  const media = new MediaLibrary(adapters.backgroundsDir, adapters.sampleBackgroundsDir)
   const services: BridgeServices = {
     settings,
     secrets,
@@ -60,6 +65,7 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
     provider,
     events,
     sessions,
+    media,
     log,
     rendererLog: hostLog('renderer'),
     notices,

@@ -55,7 +55,7 @@ async function start(): Promise<void> {
 
   Menu.setApplicationMenu(null)
   installPermissionHandlers(session.defaultSession)
-  serveAppProtocol(join(import.meta.dirname, '../renderer'), async () =>
+  serveAppProtocol(join(import.meta.dirname, '../renderer'), services.media, async () =>
     buildRendererCsp({ providerBaseUrl: await services.provider.baseUrl() }),
   )
   registerIpcGate(ipcMain, services.dispatch, log)

@@ -46,6 +46,12 @@ export const SessionTokenSchema = z.object({
 })
 export type SessionToken = z.infer<typeof SessionTokenSchema>
 
+export const BackgroundFileSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['image', 'video']),
+  source: z.enum(['data', 'sample']),
+})
+
 export const PinSchema = z.string().regex(/^\d{4,12}$/, 'Use 4 to 12 digits')
 
 export const RendererLogSchema = z.object({
@@ -88,6 +94,7 @@ export const bridgeCalls = {
     Done,
   ),
   log: call(RendererLogSchema, Done),
+  listBackgrounds: call(NoPayload, z.object({ files: z.array(BackgroundFileSchema), folder: z.string() })),
 }
 
 export const bridgeEvents = {

@@ -1,6 +1,7 @@
 import { net, protocol } from 'electron'
 import { pathToFileURL } from 'node:url'
 import { contentTypeFor, resolveInside } from '../services/static-files'
+import type { MediaLibrary } from '../services/media-library'
 import { APP_HOST, APP_SCHEME } from './app-origin'
 
 /** Must run before `app.ready`: a standard, secure scheme is a secure context, so `getUserMedia` works. */
@@ -13,11 +14,23 @@ export function registerAppScheme(): void {
   ])
 }
 
-/** Serves the built renderer from `app://kiosk/…`, with the CSP on every page. */
-export function serveAppProtocol(rendererDir: string, csp: () => Promise<string>): void {
+const BACKGROUNDS_PATH = '/media/backgrounds/'
+
+async function resolvePath(url: URL, rendererDir: string, media: MediaLibrary): Promise<string | undefined> {
+  if (url.host !== APP_HOST) return undefined
+  if (!url.pathname.startsWith(BACKGROUNDS_PATH)) return resolveInside(rendererDir, url.pathname)
+  try {
+    return await media.resolveBackground(decodeURIComponent(url.pathname.slice(BACKGROUNDS_PATH.length)))
+  } catch {
+    return undefined
+  }
+}
+
+/** Serves the built renderer and the background files from `app://kiosk/…`, with the CSP on every page. */
+export function serveAppProtocol(rendererDir: string, media: MediaLibrary, csp: () => Promise<string>): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url)
-    const path = url.host === APP_HOST ? resolveInside(rendererDir, url.pathname) : undefined
+    const path = await resolvePath(url, rendererDir, media)
     if (!path) return new Response('Not found', { status: 404 })
     const file = await net.fetch(pathToFileURL(path).toString(), { headers: request.headers })
     if (!file.ok && file.status !== 206) return new Response('Not found', { status: 404 })

@@ -56,5 +56,9 @@ export function electronHostAdapters(logSink: LogSink): HostAdapters {
     secretsFile: join(userData, 'secrets.json'),
     secretCipher: safeStorageCipher,
     logSink,
+    backgroundsDir: join(userData, 'backgrounds'),
+    sampleBackgroundsDir: app.isPackaged
+      ? join(process.resourcesPath, 'backgrounds')
+      : join(app.getAppPath(), 'resources', 'backgrounds'),
   }
 }

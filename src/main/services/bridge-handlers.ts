@@ -4,6 +4,7 @@ import type { BridgeEventHub } from '../bridge/events'
 import type { AdminAccess } from './admin-access'
 import type { Logger } from './logger'
 import type { ProviderAccess } from './provider-access'
+import type { MediaLibrary } from './media-library'
 import type { SecretStore } from './secrets'
 import type { SessionRegistry } from './session-registry'
 import type { SettingsService } from './settings'
@@ -15,6 +16,7 @@ export interface BridgeServices {
   provider: ProviderAccess
   events: BridgeEventHub
   sessions: SessionRegistry
+  media: MediaLibrary
   log: Logger
   /** Lines the renderer asks us to log; kept apart so they are recognisable in the file. */
   rendererLog: Logger
@@ -91,6 +93,10 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
       sessions.report(clientId, lease, sessionId, state)
       return null
     },
+    listBackgrounds: async () => ({
+      files: await services.media.listBackgrounds(),
+      folder: services.media.operatorFolder,
+    }),
     log: ({ level, message, context }) => {
       rendererLog[level](message, context)
       return null

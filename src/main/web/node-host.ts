@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import Conf from 'conf'
 import log from 'electron-log/node'
 import type { HostAdapters } from '../app-services'
@@ -22,6 +22,16 @@ export function createNodeLogSink(dataDir: string, mirrorToStderr: boolean): Log
 }
 
 /** The web host's stores: `conf` (the library under electron-store) and a 0600 secrets file. */
+/**
+ * The web host runs from the repository (source under tests, bundled in `out/` otherwise): find its
+ * `resources/` by walking up to the folder with package.json, wherever this module ended up.
+ */
+export function repositoryResource(...parts: string[]): string {
+  let dir = import.meta.dirname
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
+  return join(dir, 'resources', ...parts)
+}
+
 export function nodeHostAdapters(dataDir: string, logSink: LogSink): HostAdapters {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const settingsDocument = confDocument(
@@ -40,5 +50,7 @@ export function nodeHostAdapters(dataDir: string, logSink: LogSink): HostAdapter
     secretsFile: join(dataDir, 'secrets.json'),
     secretCipher: filePermissionsOnlyCipher,
     logSink,
+    backgroundsDir: join(dataDir, 'backgrounds'),
+    sampleBackgroundsDir: repositoryResource('backgrounds'),
   }
 }

@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AppServices } from '../app-services'
 import { buildRendererCsp } from '../security/csp'
@@ -12,6 +14,8 @@ import {
 import { contentTypeFor, readStaticFile } from '../services/static-files'
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024
+/** Background files (the operator's, then the samples); the renderer asks for `./media/backgrounds/<name>`. */
+export const BACKGROUNDS_PATH = '/media/backgrounds/'
 const HEARTBEAT_MS = 15_000
 const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
 
@@ -65,6 +69,43 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8')
   return text.length === 0 ? {} : JSON.parse(text)
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** Media elements seek and loop with Range requests; a single range is all they ask for. */
+async function sendFileWithRanges(
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+): Promise<void> {
+  const { size } = await stat(path)
+  const headers: Record<string, string> = { 'Content-Type': contentTypeFor(path), 'Accept-Ranges': 'bytes' }
+  const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '')
+  if (!range || (range[1] === '' && range[2] === '')) {
+    response.writeHead(200, { ...headers, 'Content-Length': String(size) })
+    if (request.method === 'HEAD') return void response.end()
+    return void createReadStream(path).pipe(response)
+  }
+  const start = range[1] === '' ? Math.max(0, size - Number(range[2])) : Number(range[1])
+  const end = range[1] !== '' && range[2] !== '' ? Math.min(size - 1, Number(range[2])) : size - 1
+  if (start > end || start >= size) {
+    response.writeHead(416, { 'Content-Range': `bytes */${size}` })
+    return void response.end()
+  }
+  response.writeHead(206, {
+    ...headers,
+    'Content-Range': `bytes ${start}-${end}/${size}`,
+    'Content-Length': String(end - start + 1),
+  })
+  if (request.method === 'HEAD') return void response.end()
+  createReadStream(path, { start, end }).pipe(response)
 }
 
 function clientIdOf(value: string | string[] | null | undefined): string {
@@ -133,6 +174,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   ) {
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return sendText(response, 405, 'Method not allowed.')
+    if (url.pathname.startsWith(BACKGROUNDS_PATH)) {
+      const name = safeDecode(url.pathname.slice(BACKGROUNDS_PATH.length))
+      const path = name === undefined ? undefined : await services.media.resolveBackground(name)
+      if (!path) return sendText(response, 404, 'Not found.')
+      return sendFileWithRanges(request, response, path)
+    }
     const file = await readStaticFile(rendererDir, url.pathname)
     if (!file) return sendText(response, 404, 'Not found.')
     const headers: Record<string, string> = { 'Content-Type': contentTypeFor(file.path) }
