@@ -46,7 +46,9 @@ async function serve() {
   await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
   await writeFile(join(root, 'secret.txt'), 'outside the renderer')
   const csp = vi.fn(async () => CSP)
-  serveAppProtocol(rendererDir, csp)
+  // Background media has its own resolver (another module); these tests cover the renderer files.
+  const media = { resolveBackground: vi.fn(async () => undefined) }
+  serveAppProtocol(rendererDir, media as unknown as Parameters<typeof serveAppProtocol>[1], csp)
   const handler = electron.handlers.get('app')
   if (!handler) throw new Error('app:// handler not registered')
   return { get: (url: string) => handler(new Request(url)), csp }

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   createElectronLogSink,
   electronHostAdapters,
@@ -8,7 +8,11 @@ import {
 const host = vi.hoisted(() => ({
   storeOptions: [] as Record<string, unknown>[],
   logged: [] as [string, string][],
-  app: { isPackaged: true, getPath: (name: string) => `/home/kiosk/.config/Avatar Kiosk/${name}-dir` },
+  app: {
+    isPackaged: true,
+    getPath: (name: string) => `/home/kiosk/.config/Avatar Kiosk/${name}-dir`,
+    getAppPath: () => '/opt/avatar-kiosk/resources/app.asar',
+  },
   log: {
     transports: { file: { level: undefined as unknown }, console: { level: undefined as unknown } },
     info: (line: string) => host.logged.push(['info', line]),
@@ -29,6 +33,18 @@ vi.mock('electron-store', () => ({
     }
   },
 }))
+
+beforeAll(() => {
+  // Set by Electron in packaged apps; plain Node has no such property.
+  Object.defineProperty(process, 'resourcesPath', {
+    value: '/opt/avatar-kiosk/resources',
+    configurable: true,
+  })
+})
+
+afterAll(() => {
+  Reflect.deleteProperty(process, 'resourcesPath')
+})
 
 describe('electronHostAdapters', () => {
   it('keeps settings and secrets under userData, with the safeStorage cipher', () => {

@@ -27,7 +27,7 @@ const validFile = {
     model: 'gpt-4o-mini',
     systemPrompt: 'Be brief.',
   },
-  display: { chromaKey: { enabled: true }, background: { type: 'image', value: 'backgrounds/lobby.jpg' } },
+  display: { chromaKey: { enabled: true }, background: { type: 'image', value: 'lobby.jpg' } },
   admin: { pin: '246810' },
 }
 
@@ -80,19 +80,19 @@ describe('applyProvisioningFile', () => {
 
     const settings = services.settings.get()
     expect(settings.provider.baseUrl).toBe('https://api.heygen.com')
-    expect(settings.avatar).toEqual({
+    expect(settings.avatar).toMatchObject({
       id: 'Anna_public_3_20240108',
       quality: 'medium',
       voiceId: 'voice-1',
       language: 'de-DE',
     })
     expect(settings.conversation.mode).toBe('llm')
-    expect(settings.llm).toEqual({
+    expect(settings.llm).toMatchObject({
       baseUrl: 'https://llm.example/v1',
       model: 'gpt-4o-mini',
       systemPrompt: 'Be brief.',
     })
-    expect(settings.display.background).toMatchObject({ type: 'image', value: 'backgrounds/lobby.jpg' })
+    expect(settings.display.background).toMatchObject({ type: 'image', value: 'lobby.jpg' })
     expect(settings.display.windowMode).toBe(defaultSettings().display.windowMode)
 
     expect(await services.secrets.get('providerApiKey')).toBe(PROVIDER_KEY)

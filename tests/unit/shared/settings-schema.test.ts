@@ -22,8 +22,11 @@ describe('SettingsSchema', () => {
     expect(settings.avatar.quality).toBe('high')
     expect(settings.display.windowMode).toBe('kiosk')
     expect(settings.display.chromaKey.enabled).toBe(true)
-    expect(settings.display.background.fallbackColor).toBe('#0b1d2a')
-    expect(SETTINGS_SECTIONS).toEqual(['provider', 'avatar', 'conversation', 'llm', 'display'])
+    expect(SETTINGS_SECTIONS).toEqual(Object.keys(SettingsSchema.shape).filter((key) => key !== 'version'))
+    expect(SETTINGS_SECTIONS).toEqual(
+      expect.arrayContaining(['provider', 'avatar', 'conversation', 'llm', 'display']),
+    )
+    expect(SETTINGS_SECTIONS).not.toContain('version')
   })
 
   it('stores base URLs without trailing slashes', () => {
@@ -58,8 +61,8 @@ describe('SettingsPatchSchema', () => {
       { path: 'avatar.colour', message: 'Unknown setting' },
     ])
     expect(patchErrors({ bogus: 1 })).toEqual([{ path: 'bogus', message: 'Unknown setting' }])
-    expect(patchErrors({ display: { background: { type: 'color', extra: 1 } } })).toEqual([
-      { path: 'display.background.extra', message: 'Unknown setting' },
+    expect(patchErrors({ display: { chromaKey: { enabled: false, extra: 1 } } })).toEqual([
+      { path: 'display.chromaKey.extra', message: 'Unknown setting' },
     ])
     expect(patchErrors({ avatar: { a: 1, b: 2 } }).map((field) => field.path)).toEqual([
       'avatar.a',
@@ -73,10 +76,10 @@ describe('SettingsPatchSchema', () => {
 
   it('reports invalid values with their paths', () => {
     expect(
-      patchErrors({ avatar: { quality: 'ultra' }, display: { background: { fallbackColor: 'red' } } }).map(
+      patchErrors({ avatar: { quality: 'ultra' }, display: { windowMode: 'floating' } }).map(
         (field) => field.path,
       ),
-    ).toEqual(['avatar.quality', 'display.background.fallbackColor'])
+    ).toEqual(['avatar.quality', 'display.windowMode'])
     expect(patchErrors({ avatar: { language: 'English' } }).map((field) => field.path)).toEqual([
       'avatar.language',
     ])
@@ -100,7 +103,7 @@ describe('mergeSettingsPatch', () => {
     expect(merged).toEqual({
       ...base,
       avatar: { ...base.avatar, quality: 'low' },
-      display: { ...base.display, chromaKey: { enabled: false } },
+      display: { ...base.display, chromaKey: { ...base.display.chromaKey, enabled: false } },
     })
     expect(base.avatar.quality).toBe('high')
   })
