@@ -8,16 +8,29 @@ function withoutDefaults(schema: z.ZodType): z.ZodType {
   return schema
 }
 
+function partialStrictObject(object: z.ZodObject, requiredKey?: string): z.ZodObject {
+  const shape: Record<string, z.ZodType> = {}
+  for (const [key, child] of Object.entries(object.shape as Record<string, z.ZodType>)) {
+    shape[key] = key === requiredKey ? child : toPatchSchema(child).optional()
+  }
+  return z.strictObject(shape)
+}
+
 /**
  * Derives the schema of a partial update from the settings schema: every key optional, no defaults applied,
  * unknown keys rejected (a typo in a provisioning file should fail loudly, not be ignored), leaves unchanged.
+ * A discriminated union (the background: colour, image, video or gradient) must name its variant; its other
+ * fields are optional and merge onto the stored ones.
  */
 export function toPatchSchema(schema: z.ZodType): z.ZodType {
   const inner = withoutDefaults(schema)
-  if (!(inner instanceof z.ZodObject)) return inner
-  const shape: Record<string, z.ZodType> = {}
-  for (const [key, child] of Object.entries(inner.shape as Record<string, z.ZodType>)) {
-    shape[key] = toPatchSchema(child).optional()
+  if (inner instanceof z.ZodObject) return partialStrictObject(inner)
+  if (inner instanceof z.ZodDiscriminatedUnion) {
+    const discriminator = inner._zod.def.discriminator
+    const variants = (inner.options as z.ZodObject[]).map((variant) =>
+      partialStrictObject(variant, discriminator),
+    )
+    return z.discriminatedUnion(discriminator, variants as [z.ZodObject, ...z.ZodObject[]])
   }
-  return z.strictObject(shape)
+  return inner
 }

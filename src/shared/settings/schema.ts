@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { BaseUrlSchema, HexColorSchema, LanguageTagSchema } from './fields'
+import { AvatarPlacementSchema, BackgroundSettingsSchema, ChromaKeySettingsSchema } from './chroma'
+import { BaseUrlSchema, LanguageTagSchema } from './fields'
 import { toPatchSchema } from './patch'
 
 /** Bumped whenever a stored field changes meaning or place; additive fields only need a default. */
@@ -13,11 +14,49 @@ export const ProviderSettingsSchema = z.object({
 
 export const AvatarQualitySchema = z.enum(['low', 'medium', 'high'])
 
-export const AvatarSettingsSchema = z.object({
-  id: z.string().trim().min(1, 'Choose an avatar').max(200).default('Wayne_20240711'),
-  quality: AvatarQualitySchema.default('high'),
-  voiceId: z.string().trim().max(200).default(''),
-  language: LanguageTagSchema.default('en'),
+const unitInterval = z.number().min(0).max(1)
+
+export const AvatarSettingsSchema = z
+  .object({
+    id: z.string().trim().min(1, 'Choose an avatar').max(200).default('Wayne_20240711'),
+    quality: AvatarQualitySchema.default('high'),
+    voiceId: z.string().trim().max(200).default(''),
+    voiceRate: z.number().min(0.5).max(1.5).default(1),
+    /** Empty: the voice's own default. */
+    voiceEmotion: z.enum(['', 'excited', 'serious', 'friendly', 'soothing', 'broadcaster']).default(''),
+    elevenlabsModel: z.enum(['', 'eleven_flash_v2_5', 'eleven_multilingual_v2']).default(''),
+    elevenlabs: z
+      .object({
+        stability: unitInterval.optional(),
+        similarityBoost: unitInterval.optional(),
+        style: unitInterval.optional(),
+        useSpeakerBoost: z.boolean().optional(),
+      })
+      .prefault({}),
+    language: LanguageTagSchema.default('en'),
+    knowledgeId: z.string().trim().max(200).default(''),
+    knowledgeBase: z.string().max(20_000).default(''),
+    stt: z
+      .object({
+        provider: z.enum(['', 'deepgram', 'gladia']).default(''),
+        confidence: unitInterval.optional(),
+      })
+      .prefault({}),
+    transport: z.enum(['websocket', 'livekit']).default('websocket'),
+    /** The provider closes a session after this many seconds without activity; keep-alives reset it. */
+    activityIdleTimeoutSeconds: z.number().int().min(30).max(3600).default(120),
+    /** The provider prompts a silent visitor. */
+    silencePrompt: z.boolean().default(false),
+    pushToTalk: z.boolean().default(false),
+  })
+  .refine((avatar) => !avatar.pushToTalk || avatar.transport === 'livekit', {
+    path: ['pushToTalk'],
+    message: 'Push-to-talk needs the LiveKit transport',
+  })
+
+export const SessionSettingsSchema = z.object({
+  /** No new video frame for this long while live counts as a dropped stream. */
+  stallSeconds: z.number().min(2).max(60).default(6),
 })
 
 export const ConversationSettingsSchema = z.object({
@@ -40,20 +79,19 @@ export const WindowModeSchema = z.enum(['kiosk', 'fullscreen', 'windowed'])
 
 export const DisplaySettingsSchema = z.object({
   windowMode: WindowModeSchema.default('kiosk'),
-  chromaKey: z.object({ enabled: z.boolean().default(true) }).prefault({}),
-  background: z
-    .object({
-      type: z.enum(['color', 'image', 'video', 'gradient']).default('color'),
-      value: z.string().max(2000).default('#0b1d2a'),
-      fallbackColor: HexColorSchema.default('#0b1d2a'),
-    })
-    .prefault({}),
+  captions: z.object({ avatar: z.boolean().default(true), visitor: z.boolean().default(true) }).prefault({}),
+  showIndicators: z.boolean().default(true),
+  showConnectionQuality: z.boolean().default(true),
+  chromaKey: ChromaKeySettingsSchema,
+  background: BackgroundSettingsSchema,
+  placement: AvatarPlacementSchema,
 })
 
 export const SettingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
   provider: ProviderSettingsSchema.prefault({}),
   avatar: AvatarSettingsSchema.prefault({}),
+  session: SessionSettingsSchema.prefault({}),
   conversation: ConversationSettingsSchema.prefault({}),
   llm: LlmSettingsSchema.prefault({}),
   display: DisplaySettingsSchema.prefault({}),

@@ -113,3 +113,33 @@ describe('mergeSettingsPatch', () => {
     expect(mergeSettingsPatch({ a: [1, 2] }, { a: [3] })).toEqual({ a: [3] })
   })
 })
+
+describe('patching the background (a discriminated union)', () => {
+  it('must name its type, refuses unknown keys, and keeps a stored fallback colour', () => {
+    const stored = SettingsSchema.parse({
+      display: { background: { type: 'color', value: '#112233', fallbackColor: '#abcdef' } },
+    })
+    const typo = SettingsPatchSchema.safeParse({
+      display: { background: { type: 'color', value: '#112233', colour: 'x' } },
+    })
+    expect(typo.success).toBe(false)
+    expect(toFieldErrors(typo.error?.issues ?? [])).toContainEqual({
+      path: 'display.background.colour',
+      message: 'Unknown setting',
+    })
+    expect(SettingsPatchSchema.safeParse({ display: { background: { value: 'lobby.jpg' } } }).success).toBe(
+      false,
+    )
+
+    const patch = SettingsPatchSchema.parse({
+      display: { background: { type: 'image', value: 'lobby-warm.jpg' } },
+    })
+    expect(patch).toEqual({ display: { background: { type: 'image', value: 'lobby-warm.jpg' } } })
+    const merged = SettingsSchema.parse(mergeSettingsPatch(stored, patch))
+    expect(merged.display.background).toEqual({
+      type: 'image',
+      value: 'lobby-warm.jpg',
+      fallbackColor: '#abcdef',
+    })
+  })
+})
