@@ -152,6 +152,8 @@ describe('createHttpBridge events', () => {
     source.push({ name: 'settingsChanged', payload: { settings: 'nope' } })
     source.push({ name: 'toString', payload: {} })
     source.push({ payload: sampleSettingsView() })
+    expect(() => source.push(null)).not.toThrow()
+    expect(() => source.push(42)).not.toThrow()
     expect(listener).not.toHaveBeenCalled()
   })
 })

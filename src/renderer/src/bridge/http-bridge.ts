@@ -65,15 +65,17 @@ export function createHttpBridge(options: HttpBridgeOptions): KioskBridge {
   // Opened at once (not on first subscription): the open stream is how the host knows this page is alive.
   const stream = new EventSourceImpl(`/api/events?${query.toString()}`)
   stream.addEventListener('message', (message: MessageEvent<string>) => {
-    let event: { name?: unknown; payload?: unknown }
+    let event: unknown
     try {
-      event = JSON.parse(message.data) as typeof event
+      event = JSON.parse(message.data)
     } catch {
       return
     }
-    const name = event.name as EventName
+    if (typeof event !== 'object' || event === null) return
+    const { name: rawName, payload: rawPayload } = event as { name?: unknown; payload?: unknown }
+    const name = rawName as EventName
     if (!EVENT_NAMES.includes(name)) return
-    const payload = bridgeEvents[name].safeParse(event.payload)
+    const payload = bridgeEvents[name].safeParse(rawPayload)
     if (!payload.success) return
     for (const listener of listeners.get(name) ?? []) listener(payload.data)
   })
