@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { BridgeErrorSchema } from './result'
 import { SettingsPatchSchema, SettingsSchema } from './settings/schema'
 
 /**
@@ -63,6 +64,25 @@ export const RendererLogSchema = z.object({
 })
 export type RendererLog = z.infer<typeof RendererLogSchema>
 
+/** Names one visitor question and the answer streamed back for it. */
+export const RequestIdSchema = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'Use 6-64 letters, digits, - or _')
+
+export const AnswerStreamSchema = z.discriminatedUnion('kind', [
+  /** More text of the answer, as the LLM streams it. */
+  z.object({ kind: z.literal('delta'), requestId: RequestIdSchema, text: z.string() }),
+  /** The answer is complete; `text` is all of it. */
+  z.object({ kind: z.literal('done'), requestId: RequestIdSchema, text: z.string() }),
+  /** The answer failed or timed out; the renderer has the avatar say the fallback line. */
+  z.object({ kind: z.literal('error'), requestId: RequestIdSchema, error: BridgeErrorSchema }),
+])
+export type AnswerStreamEvent = z.infer<typeof AnswerStreamSchema>
+
+/** 16 kHz mono WAV of one utterance, base64 so it crosses IPC and HTTP alike (about 40 s at most). */
+export const UtteranceSchema = z.object({
+  audioBase64: z.string().min(1).max(2_000_000),
+  format: z.literal('wav'),
+})
+
 const NoPayload = z.undefined()
 const Done = z.null()
 
@@ -89,16 +109,28 @@ export const bridgeCalls = {
     z.object({
       lease: z.string().min(1).max(100),
       sessionId: z.string().min(1).max(200),
-      state: z.enum(['started', 'stopped']),
+      state: z.enum(['started', 'stopped', 'abandoned']),
     }),
     Done,
   ),
   log: call(RendererLogSchema, Done),
   listBackgrounds: call(NoPayload, z.object({ files: z.array(BackgroundFileSchema), folder: z.string() })),
+  /** Speech-to-text of one visitor utterance, in main with the LLM key (our-own-LLM mode). */
+  transcribe: call(UtteranceSchema, z.object({ text: z.string() })),
+  /** Starts an answer; its text arrives as `answerStream` events for this page only. */
+  askAssistant: call(
+    z.object({ requestId: RequestIdSchema, text: z.string().trim().min(1).max(4000) }),
+    Done,
+  ),
+  /** Barge-in: stop generating this answer. */
+  cancelAnswer: call(z.object({ requestId: RequestIdSchema }), Done),
+  /** The visitor left: forget the conversation. */
+  endConversation: call(NoPayload, Done),
 }
 
 export const bridgeEvents = {
   settingsChanged: SettingsViewSchema,
+  answerStream: AnswerStreamSchema,
 }
 
 export type BridgeCalls = typeof bridgeCalls

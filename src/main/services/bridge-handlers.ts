@@ -1,4 +1,5 @@
 import type { Notice, SettingsView } from '../../shared/contract'
+import { BridgeError } from '../../shared/result'
 import type { BridgeHandlers } from '../bridge/dispatch'
 import type { BridgeEventHub } from '../bridge/events'
 import type { AdminAccess } from './admin-access'
@@ -34,10 +35,14 @@ export async function buildSettingsView(services: BridgeServices): Promise<Setti
       adminPin: admin.hasPin(),
     },
     secretProtection: await secrets.protection(),
-    provider: { kind: provider.kind(), baseUrl: await provider.baseUrl() },
+    provider: { kind: provider.kind(), baseUrl: provider.baseUrl() },
     admin: { locked: admin.isLocked() },
     notices: [...services.notices],
   }
+}
+
+function notYet(): never {
+  throw new BridgeError({ code: 'not-configured', message: 'Our-own-LLM conversation is not available yet.' })
 }
 
 /** The main-process side of every bridge call. Hosts differ only in transport, never in these handlers. */
@@ -93,6 +98,11 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
       sessions.report(clientId, lease, sessionId, state)
       return null
     },
+    // Replaced by the conversation service (issue 5), being built now.
+    transcribe: () => notYet(),
+    askAssistant: () => notYet(),
+    cancelAnswer: () => notYet(),
+    endConversation: () => notYet(),
     listBackgrounds: async () => ({
       files: await services.media.listBackgrounds(),
       folder: services.media.operatorFolder,

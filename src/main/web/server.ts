@@ -154,7 +154,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     })
     response.write('retry: 2000\n\n')
     streams.add(response)
-    const unsubscribe = services.events.subscribe((name, payload) => {
+    const unsubscribe = services.events.subscribe((name, payload, target) => {
+      if (target !== undefined && target !== clientId) return
       response.write(`data: ${JSON.stringify({ name, payload })}\n\n`)
     })
     const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS)
@@ -185,7 +186,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const headers: Record<string, string> = { 'Content-Type': contentTypeFor(file.path) }
     if (file.path.endsWith('.html')) {
       headers['Content-Security-Policy'] = buildRendererCsp({
-        providerBaseUrl: await services.provider.baseUrl(),
+        providerBaseUrl: services.provider.baseUrl(),
       })
       headers['Cache-Control'] = 'no-store'
     }
