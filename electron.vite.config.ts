@@ -12,6 +12,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src/main/index.ts'),
           web: resolve(root, 'src/main/web/cli.ts'),
+          sandbox: resolve(root, 'src/main/sandbox/cli.ts'),
         },
       },
     },

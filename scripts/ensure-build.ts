@@ -3,7 +3,13 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..')
-const OUTPUTS = ['out/main/index.js', 'out/main/web.js', 'out/preload/index.cjs', 'out/renderer/index.html']
+const OUTPUTS = [
+  'out/main/index.js',
+  'out/main/web.js',
+  'out/main/sandbox.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+]
 const INPUTS = ['src', 'electron.vite.config.ts', 'package.json']
 
 function newestMtime(path: string): number {

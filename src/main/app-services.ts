@@ -79,6 +79,7 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
     /** Stops every provider session still open (each costs money), then releases the services. */
     async close() {
       const stopped = await sessions.stopAll('shutdown')
+      await provider.close()
       log.info('services closed', { sessionsStopped: stopped })
     },
   }

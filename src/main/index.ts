@@ -10,6 +10,8 @@ import { lockNavigation } from './electron/navigation'
 import { installPermissionHandlers } from './electron/permissions'
 import { applyWindowMode, createKioskWindow } from './electron/window'
 import { buildRendererCsp } from './security/csp'
+import { EmbeddedSandbox } from './services/embedded-sandbox'
+import { createLogger } from './services/logger'
 import { applyProvisioningFile, ProvisioningError } from './services/provisioning'
 
 /** Exit codes a watchdog can tell apart from a crash. */
@@ -37,7 +39,9 @@ const launch = launchArguments()
 if (launch.dataDir !== undefined) app.setPath('userData', resolve(launch.dataDir))
 
 async function start(): Promise<void> {
-  const services: AppServices = await createAppServices(electronHostAdapters(createElectronLogSink()))
+  const logSink = createElectronLogSink()
+  const sandbox = new EmbeddedSandbox(createLogger(logSink, () => [], 'sandbox'))
+  const services: AppServices = await createAppServices({ ...electronHostAdapters(logSink), sandbox })
   const log = services.hostLog('electron')
 
   if (launch.config !== undefined) {
@@ -53,10 +57,11 @@ async function start(): Promise<void> {
     }
   }
 
+  await services.provider.prepare()
   Menu.setApplicationMenu(null)
   installPermissionHandlers(session.defaultSession)
   serveAppProtocol(join(import.meta.dirname, '../renderer'), services.media, async () =>
-    buildRendererCsp({ providerBaseUrl: await services.provider.baseUrl() }),
+    buildRendererCsp({ providerBaseUrl: services.provider.baseUrl() }),
   )
   registerIpcGate(ipcMain, services.dispatch, log)
   app.on('web-contents-created', (_event, contents) => lockNavigation(contents, log))
@@ -67,8 +72,12 @@ async function start(): Promise<void> {
     isPackaged: app.isPackaged,
     log,
   })
-  services.events.subscribe((name, payload) => {
-    for (const open of BrowserWindow.getAllWindows()) open.webContents.send(EVENT_CHANNEL, name, payload)
+  services.events.subscribe((name, payload, target) => {
+    for (const open of BrowserWindow.getAllWindows()) {
+      if (target === undefined || target === `window:${open.webContents.id}`) {
+        open.webContents.send(EVENT_CHANNEL, name, payload)
+      }
+    }
   })
   services.settings.onChange((settings) => applyWindowMode(window, settings.display.windowMode))
   stopOrphanedSessions(window, services)

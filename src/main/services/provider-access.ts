@@ -7,9 +7,13 @@ import type { SettingsService } from './settings'
 
 export type ProviderKind = 'configured' | 'not-configured' | 'sandbox'
 
-/** Starts (once) and returns the local sandbox provider used when no API key is configured. */
+/** The local sandbox provider used when no API key is configured. */
 export interface SandboxProvider {
+  /** Starts it once; later calls return the running one. */
   ensureStarted(): Promise<{ baseUrl: string; apiKey: string }>
+  /** Set once it runs. */
+  readonly baseUrl: string | undefined
+  close(): Promise<void>
 }
 
 /**
@@ -54,7 +58,22 @@ export class ProviderAccess {
     return { ...(await this.sandbox.ensureStarted()), sandbox: true }
   }
 
-  async baseUrl(): Promise<string> {
-    return (await this.target())?.baseUrl ?? this.settings.get().provider.baseUrl
+  /**
+   * Starts the sandbox ahead of the page when it will be used, so the page's CSP can name it. A sandbox that
+   * cannot start is logged; token requests then explain why.
+   */
+  async prepare(): Promise<void> {
+    if (this.kind() !== 'sandbox') return
+    await this.sandbox?.ensureStarted().catch(() => undefined)
+  }
+
+  /** The provider the renderer talks to now (for the CSP and the admin panel). */
+  baseUrl(): string {
+    if (this.kind() === 'sandbox' && this.sandbox?.baseUrl) return this.sandbox.baseUrl
+    return this.settings.get().provider.baseUrl
+  }
+
+  async close(): Promise<void> {
+    await this.sandbox?.close()
   }
 }

@@ -2,6 +2,8 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createAppServices } from '../app-services'
+import { EmbeddedSandbox } from '../services/embedded-sandbox'
+import { createLogger } from '../services/logger'
 import { applyProvisioningFile, ProvisioningError } from '../services/provisioning'
 import { createNodeLogSink, nodeHostAdapters } from './node-host'
 import { startWebHost } from './server'
@@ -34,7 +36,8 @@ async function main(): Promise<void> {
   const rendererDir = resolve(args['renderer-dir'] ?? join(import.meta.dirname, '..', 'renderer'))
 
   const logSink = createNodeLogSink(dataDir, true)
-  const services = await createAppServices(nodeHostAdapters(dataDir, logSink))
+  const sandbox = new EmbeddedSandbox(createLogger(logSink, () => [], 'sandbox'))
+  const services = await createAppServices({ ...nodeHostAdapters(dataDir, logSink), sandbox })
 
   if (args.config !== undefined) {
     try {
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
     }
   }
 
+  await services.provider.prepare()
   const host = await startWebHost({
     services,
     rendererDir,

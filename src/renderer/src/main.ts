@@ -1,43 +1,133 @@
 import type { SettingsView } from '../../shared/contract'
 import { BridgeError } from '../../shared/result'
-import { call, connectBridge } from './bridge'
 import { AdminPanel } from './admin/admin-panel'
 import { installAdminGesture } from './admin/admin-gesture'
+import { call, connectBridge } from './bridge'
+import { installChatSocketUrlFix } from './provider/chat-socket-url'
+import { createHeygenProvider } from './provider/heygen-provider'
+import { browserNetworkStatus } from './session/network-status'
+import { SessionController } from './session/session-controller'
+import { startOptionsFromSettings } from './session/start-options'
+import { AvatarStage } from './stage/avatar-stage'
+import { ConversationOverlay } from './stage/conversation-overlay'
+import { SessionStatus } from './stage/session-status'
 import { StageView } from './stage/stage-view'
 
-const stage = new StageView()
-stage.setSessionState('idle')
+const bridge = connectBridge()
+const view = new StageView()
+const status = new SessionStatus(view)
+const overlay = new ConversationOverlay()
+const admin = new AdminPanel(bridge)
+installAdminGesture(() => void admin.open())
 
-function render(view: SettingsView): void {
-  if (view.provider.kind === 'not-configured') {
-    stage.showStatus(
-      'not-configured',
-      'Not configured yet',
-      'An operator needs to add the avatar service key in the admin settings.',
-    )
-  } else {
-    stage.showStatus('ready', 'Ready', '')
-  }
-  stage.setBadge(
-    'sandbox',
-    view.provider.kind === 'sandbox' ? 'Sandbox avatar: add your HeyGen key in settings' : undefined,
+type LogContext = Record<string, string | number | boolean | null>
+function log(level: 'info' | 'warn' | 'error', message: string, context?: LogContext): void {
+  void bridge.log({ level, message, ...(context ? { context } : {}) })
+}
+
+let settingsView: SettingsView | undefined
+let avatarStage: AvatarStage | undefined
+
+const controller = new SessionController({
+  mintToken: async () => {
+    const token = await call(bridge, 'mintSessionToken')
+    // The SDK drops the provider's port from its chat-socket URL; put it back for this token's provider.
+    installChatSocketUrlFix(token.baseUrl)
+    return token
+  },
+  provider: createHeygenProvider(),
+  startOptions: () => {
+    if (!settingsView) throw new Error('Settings are not loaded yet')
+    return startOptionsFromSettings(settingsView.settings)
+  },
+  reportSession: (lease, sessionId, state) => void bridge.reportSession({ lease, sessionId, state }),
+  log,
+  network: browserNetworkStatus(),
+})
+
+controller.subscribe((snapshot) => {
+  view.setSessionState(snapshot.state, snapshot.sessionId)
+  status.render(snapshot)
+  const session = controller.session
+  if (snapshot.state === 'live' && session) void avatarStage?.show(session.stream)
+  else if (snapshot.state === 'idle') {
+    avatarStage?.clear()
+    overlay.reset()
+    view.setBadge('quality', undefined)
+  } else avatarStage?.hold()
+})
+
+controller.onSessionEvent((name, payload) => {
+  overlay.handle(name, payload)
+  if (name === 'connectionQuality') showConnectionQuality((payload as { quality: string }).quality)
+})
+
+function showConnectionQuality(quality: string): void {
+  const visible = settingsView?.settings.display.showConnectionQuality !== false && quality !== 'UNKNOWN'
+  view.setBadge(
+    'quality',
+    visible ? `Connection: ${quality.toLowerCase()}` : undefined,
+    quality === 'BAD' ? 'warning' : 'info',
   )
 }
 
-const bridge = connectBridge()
-const admin = new AdminPanel(bridge)
-installAdminGesture(() => void admin.open())
-bridge.onSettingsChanged((view) => {
-  render(view)
-  admin.update(view)
+/** What a running session was started with; a change to any of it needs a fresh session. */
+function sessionInputs(settings: SettingsView): string {
+  return JSON.stringify([
+    settings.provider,
+    settings.secrets.providerApiKey,
+    settings.settings.provider,
+    settings.settings.avatar,
+  ])
+}
+
+function apply(next: SettingsView): void {
+  const previous = settingsView
+  settingsView = next
+  const { display, session } = next.settings
+  view.setBadge(
+    'sandbox',
+    next.provider.kind === 'sandbox' ? 'Sandbox avatar: add your HeyGen key in settings' : undefined,
+  )
+  overlay.apply(display)
+  if (avatarStage) {
+    avatarStage.applyDisplay(display)
+    avatarStage.setStallSeconds(session.stallSeconds)
+  } else {
+    avatarStage = new AvatarStage({
+      media: view.media,
+      background: view.background,
+      display,
+      stallSeconds: session.stallSeconds,
+      onStall: () => controller.reportProblem('video stalled'),
+      resolveBackgroundUrl: (name) => `./media/backgrounds/${encodeURIComponent(name)}`,
+      log,
+    })
+  }
+  if (previous && new URL(previous.provider.baseUrl).origin !== new URL(next.provider.baseUrl).origin) {
+    // The page's CSP names the provider it was loaded for; another provider needs a page with a new CSP.
+    void controller.stop('provider changed').finally(() => window.location.reload())
+    return
+  }
+  if (!previous) controller.start()
+  else if (sessionInputs(previous) !== sessionInputs(next)) void controller.restart('settings changed')
+}
+
+bridge.onSettingsChanged((next) => {
+  apply(next)
+  admin.update(next)
 })
+
+// Any touch is a visitor who is engaged: keep the provider session from idling out.
+document.addEventListener('pointerdown', () => controller.noteVisitorActivity(), { passive: true })
+window.addEventListener('pagehide', () => void controller.stop('page closing'))
 
 async function boot(): Promise<void> {
   try {
-    render(await call(bridge, 'getSettings'))
+    apply(await call(bridge, 'getSettings'))
   } catch (error) {
     const message = error instanceof BridgeError ? error.message : 'The kiosk could not start.'
-    stage.showStatus('error', 'Please wait', message)
+    view.showStatus('error', 'Please wait', message)
     setTimeout(() => void boot(), 3000)
   }
 }

@@ -39,6 +39,8 @@ describe('ProviderAccess', () => {
     settings.update({ provider: { baseUrl: `${server.baseUrl}/` } })
     await secrets.set('providerApiKey', KEY)
     const sandbox = {
+      baseUrl: undefined,
+      close: vi.fn(async () => undefined),
       ensureStarted: vi.fn(async () => ({ baseUrl: 'http://127.0.0.1:1', apiKey: 'sandbox' })),
     }
     const provider = new ProviderAccess(settings, secrets, log, sandbox)
@@ -58,10 +60,20 @@ describe('ProviderAccess', () => {
       response.end(JSON.stringify({ data: { token: 'sandbox-token' } }))
     })
     const { settings, secrets, log } = await setup()
-    const sandbox = { ensureStarted: vi.fn(async () => ({ baseUrl: server.baseUrl, apiKey: 'sandbox-key' })) }
+    const sandbox = {
+      baseUrl: undefined as string | undefined,
+      close: vi.fn(async () => undefined),
+      ensureStarted: vi.fn(async () => {
+        sandbox.baseUrl = server.baseUrl
+        return { baseUrl: server.baseUrl, apiKey: 'sandbox-key' }
+      }),
+    }
     const provider = new ProviderAccess(settings, secrets, log, sandbox)
     expect(provider.kind()).toBe('sandbox')
-    expect(await provider.baseUrl()).toBe(server.baseUrl)
+    // Until the sandbox runs, the configured URL is all there is; prepare() starts it ahead of the page.
+    expect(provider.baseUrl()).toBe('https://api.heygen.com')
+    await provider.prepare()
+    expect(provider.baseUrl()).toBe(server.baseUrl)
     expect(await provider.mintSessionToken()).toEqual({
       token: 'sandbox-token',
       baseUrl: server.baseUrl,

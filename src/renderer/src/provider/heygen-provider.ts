@@ -1,0 +1,226 @@
+import StreamingAvatar, {
+  StreamingEvents,
+  TaskMode,
+  TaskType,
+  type StartAvatarRequest,
+  type StartAvatarResponse,
+} from '@heygen/streaming-avatar'
+import type {
+  AvatarProvider,
+  AvatarSession,
+  AvatarSessionEvent,
+  AvatarSessionEvents,
+  AvatarStartOptions,
+} from './avatar-provider'
+
+/** The SDK keeps its chat socket private; we watch it because a closed chat socket means a dead session. */
+interface SdkInternals {
+  webSocket: WebSocket | null
+}
+
+type Listener = (payload: unknown) => void
+
+function text(detail: unknown): string {
+  const message = (detail as { message?: unknown } | undefined)?.message
+  return typeof message === 'string' ? message : ''
+}
+
+function taskId(detail: unknown): { taskId?: string } {
+  const id = (detail as { task_id?: unknown } | undefined)?.task_id
+  return typeof id === 'string' ? { taskId: id } : {}
+}
+
+/** The SDK's events, as the controller's provider-neutral events. */
+const EVENT_MAP: readonly [StreamingEvents, AvatarSessionEvent, (detail: unknown) => unknown][] = [
+  [StreamingEvents.AVATAR_START_TALKING, 'avatarStartTalking', taskId],
+  [
+    StreamingEvents.AVATAR_STOP_TALKING,
+    'avatarStopTalking',
+    (detail) => {
+      const duration = (detail as { duration_ms?: unknown } | undefined)?.duration_ms
+      return { ...taskId(detail), ...(typeof duration === 'number' ? { durationMs: duration } : {}) }
+    },
+  ],
+  [StreamingEvents.AVATAR_TALKING_MESSAGE, 'avatarTalkingMessage', (detail) => ({ text: text(detail) })],
+  [StreamingEvents.AVATAR_END_MESSAGE, 'avatarEndMessage', () => ({})],
+  [StreamingEvents.USER_START, 'userStart', () => ({})],
+  [StreamingEvents.USER_STOP, 'userStop', () => ({})],
+  [StreamingEvents.USER_TALKING_MESSAGE, 'userTalkingMessage', (detail) => ({ text: text(detail) })],
+  [StreamingEvents.USER_END_MESSAGE, 'userEndMessage', () => ({})],
+  [
+    StreamingEvents.CONNECTION_QUALITY_CHANGED,
+    'connectionQuality',
+    (detail) => ({ quality: String(detail) }),
+  ],
+]
+
+export function toStartRequest(options: AvatarStartOptions): StartAvatarRequest {
+  return {
+    avatarName: options.avatarName,
+    quality: options.quality as StartAvatarRequest['quality'],
+    ...(options.voice ? { voice: options.voice as StartAvatarRequest['voice'] } : {}),
+    ...(options.language ? { language: options.language } : {}),
+    ...(options.knowledgeId ? { knowledgeId: options.knowledgeId } : {}),
+    ...(options.knowledgeBase ? { knowledgeBase: options.knowledgeBase } : {}),
+    ...(options.sttSettings ? { sttSettings: options.sttSettings as StartAvatarRequest['sttSettings'] } : {}),
+    voiceChatTransport: options.voiceChatTransport as StartAvatarRequest['voiceChatTransport'],
+    activityIdleTimeout: options.activityIdleTimeout,
+    useSilencePrompt: options.useSilencePrompt,
+    enablePushToTalk: options.enablePushToTalk,
+  }
+}
+
+class HeygenSession implements AvatarSession {
+  private readonly listeners = new Map<AvatarSessionEvent, Set<Listener>>()
+  private readonly sdkListeners: [string, (event: CustomEvent) => void][] = []
+  private stopping: Promise<void> | undefined
+  private streamValue: MediaStream | undefined
+  readonly id: string
+  readonly durationLimitMs: number | undefined
+
+  constructor(
+    private readonly avatar: StreamingAvatar,
+    info: StartAvatarResponse,
+  ) {
+    this.id = info.session_id
+    this.durationLimitMs = info.session_duration_limit > 0 ? info.session_duration_limit * 1000 : undefined
+    for (const [sdkEvent, name, map] of EVENT_MAP) {
+      this.listenSdk(sdkEvent, (event) => this.emit(name, map(event.detail)))
+    }
+    this.listenSdk(StreamingEvents.STREAM_DISCONNECTED, (event) =>
+      this.drop(`stream disconnected (${String(event.detail ?? 'unknown')})`),
+    )
+  }
+
+  get stream(): MediaStream {
+    if (!this.streamValue) throw new Error('The avatar stream is not ready yet')
+    return this.streamValue
+  }
+
+  /** Resolves with the avatar's MediaStream once both its video and audio tracks are subscribed. */
+  waitForStream(signal: AbortSignal): Promise<MediaStream> {
+    return new Promise((resolve, reject) => {
+      if (this.avatar.mediaStream) return resolve(this.avatar.mediaStream)
+      this.listenSdk(StreamingEvents.STREAM_READY, (event) => resolve(event.detail as MediaStream))
+      signal.addEventListener('abort', () => reject(abortError()), { once: true })
+    })
+  }
+
+  /** After start: a closed chat socket or an ended media track also means the session is gone. */
+  watchTransport(stream: MediaStream): void {
+    this.streamValue = stream
+    const socket = (this.avatar as unknown as SdkInternals).webSocket
+    socket?.addEventListener('close', () => this.drop('chat socket closed'))
+    for (const track of stream.getTracks())
+      track.addEventListener('ended', () => this.drop(`${track.kind} track ended`))
+  }
+
+  on<Name extends AvatarSessionEvent>(
+    name: Name,
+    listener: (payload: AvatarSessionEvents[Name]) => void,
+  ): () => void {
+    const set = this.listeners.get(name) ?? new Set<Listener>()
+    set.add(listener as Listener)
+    this.listeners.set(name, set)
+    return () => set.delete(listener as Listener)
+  }
+
+  async speak(textToSay: string, options: { type: 'talk' | 'repeat'; async?: boolean }): Promise<void> {
+    await this.avatar.speak({
+      text: textToSay,
+      taskType: options.type === 'talk' ? TaskType.TALK : TaskType.REPEAT,
+      taskMode: options.async ? TaskMode.ASYNC : TaskMode.SYNC,
+    })
+  }
+
+  async interrupt(): Promise<void> {
+    await this.avatar.interrupt()
+  }
+
+  async keepAlive(): Promise<void> {
+    await this.avatar.keepAlive()
+  }
+
+  async startVoiceChat({ muted }: { muted: boolean }): Promise<void> {
+    await this.avatar.startVoiceChat({ isInputAudioMuted: muted })
+  }
+
+  async closeVoiceChat(): Promise<void> {
+    await this.avatar.closeVoiceChat()
+  }
+
+  setMicrophoneMuted(muted: boolean): void {
+    if (muted) this.avatar.muteInputAudio()
+    else this.avatar.unmuteInputAudio()
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.release()
+    return this.stopping
+  }
+
+  /**
+   * The SDK's `stopAvatar()` ends the session at the provider but leaves the LiveKit room and its peer
+   * connections open; a kiosk that reconnects all day would leak them, so we close them too.
+   */
+  private async release(): Promise<void> {
+    for (const [name, listener] of this.sdkListeners) this.avatar.off(name, listener)
+    this.listeners.clear()
+    try {
+      await this.avatar.stopAvatar()
+    } finally {
+      await this.avatar.room?.disconnect(true).catch(() => undefined)
+      for (const track of this.avatar.mediaStream?.getTracks() ?? []) track.stop()
+    }
+  }
+
+  private listenSdk(name: string, listener: (event: CustomEvent) => void): void {
+    this.sdkListeners.push([name, listener])
+    this.avatar.on(name, listener)
+  }
+
+  private emit(name: AvatarSessionEvent, payload: unknown): void {
+    for (const listener of this.listeners.get(name) ?? []) listener(payload)
+  }
+
+  private drop(reason: string): void {
+    if (this.stopping) return
+    this.emit('dropped', { reason })
+  }
+}
+
+function abortError(): Error {
+  return new DOMException('The avatar start was abandoned', 'AbortError')
+}
+
+/** HeyGen Interactive Avatar (and API-compatible providers such as the sandbox) through the official SDK. */
+export function createHeygenProvider(): AvatarProvider {
+  return {
+    async start(token, options, hooks) {
+      const avatar = new StreamingAvatar({ token: token.token, basePath: token.baseUrl })
+      const request = toStartRequest(options)
+      // newSession + startAvatar rather than createStartAvatar: main learns the session id before anything else
+      // can fail, so the session can always be stopped.
+      const info = await avatar.newSession(request)
+      hooks.onSessionCreated(info.session_id)
+      const session = new HeygenSession(avatar, info)
+      const abandon = () => void session.stop().catch(() => undefined)
+      hooks.signal.addEventListener('abort', abandon, { once: true })
+      try {
+        if (hooks.signal.aborted) throw abortError()
+        const stream = session.waitForStream(hooks.signal)
+        stream.catch(() => undefined)
+        await avatar.startAvatar(request, info)
+        const ready = await stream
+        if (hooks.signal.aborted) throw abortError()
+        session.watchTransport(ready)
+        return session
+      } catch (error) {
+        await session.stop().catch(() => undefined)
+        throw error
+      } finally {
+        hooks.signal.removeEventListener('abort', abandon)
+      }
+    },
+  }
+}
