@@ -1,0 +1,80 @@
+import { expect, test } from '@playwright/test'
+import { openSessions, sessionState, startKiosk, waitForLive, type KioskUnderTest } from './support/kiosk'
+
+/**
+ * Issue 4: an avatar that never goes dark. The kiosk runs through the web host against a sandbox on its own
+ * port, so every failure can be injected and every session counted.
+ */
+test.describe('session lifecycle', () => {
+  let kiosk: KioskUnderTest | undefined
+
+  test.afterEach(async () => {
+    await kiosk?.stop()
+    kiosk = undefined
+  })
+
+  test('starts live within 10 s', async ({ page }) => {
+    kiosk = await startKiosk()
+    const started = Date.now()
+    await page.goto(kiosk.host.url)
+    const id = await waitForLive(page, 10_000)
+    console.log(`[session] live after ${Date.now() - started} ms`)
+    expect(openSessions(kiosk.sandbox)).toEqual([id])
+    await expect(page.locator('#avatar-video')).toHaveJSProperty('paused', false)
+  })
+
+  test('comes back within 3 s on a new session after a LiveKit leave, and the old one is closed', async ({
+    page,
+  }) => {
+    kiosk = await startKiosk()
+    await page.goto(kiosk.host.url)
+    const first = await waitForLive(page, 15_000)
+    const dropped = Date.now()
+    kiosk.sandbox.injectFault({ type: 'disconnect', session: first })
+    const second = await waitForLive(page, 3_000, first)
+    console.log(`[session] live again after ${Date.now() - dropped} ms`)
+    expect(second).not.toBe(first)
+    expect(kiosk.sandbox.sessions().find((session) => session.id === first)?.state).toBe('closed')
+    expect(openSessions(kiosk.sandbox)).toEqual([second])
+  })
+
+  test('shows the failed screen when streaming.new fails three times, then recovers', async ({ page }) => {
+    kiosk = await startKiosk()
+    kiosk.sandbox.injectFault({ type: 'rest', path: '/v1/streaming.new', status: 500, times: 3 })
+    await page.goto(kiosk.host.url)
+    await expect(page.locator('html')).toHaveAttribute('data-session-state', 'failed', { timeout: 15_000 })
+    await expect(page.locator('#stage-status-title')).toHaveText('We’ll be right back')
+    await expect(page.locator('#stage-status-detail')).toContainText(/Trying again/)
+    await waitForLive(page, 20_000)
+    await expect(page.locator('#stage-status')).toBeHidden()
+  })
+
+  test('waits while the provider is down and recovers by itself when it is back', async ({ page }) => {
+    kiosk = await startKiosk()
+    await page.goto(kiosk.host.url)
+    const first = await waitForLive(page, 15_000)
+    await kiosk.sandbox.close()
+    await expect
+      .poll(async () => (await sessionState(page)).state, { timeout: 15_000 })
+      .toMatch(/^(reconnecting|failed)$/)
+    await page.waitForTimeout(4_000)
+    expect((await sessionState(page)).state).toMatch(/^(reconnecting|failed)$/)
+    const sandbox = await kiosk.restartSandbox()
+    const second = await waitForLive(page, 45_000, first)
+    expect(openSessions(sandbox)).toEqual([second])
+  })
+
+  for (const how of ['page closed', 'web host stopped'] as const) {
+    test(`leaves no session open in the sandbox when the ${how}`, async ({ page }) => {
+      kiosk = await startKiosk()
+      await page.goto(kiosk.host.url)
+      const id = await waitForLive(page, 15_000)
+      expect(openSessions(kiosk.sandbox)).toEqual([id])
+      const closedAt = Date.now()
+      if (how === 'page closed') await page.close()
+      else await kiosk.host.stop()
+      await expect.poll(() => openSessions(kiosk!.sandbox), { timeout: 5_000, intervals: [100] }).toEqual([])
+      console.log(`[session] ${how}: 0 open sessions after ${Date.now() - closedAt} ms`)
+    })
+  }
+})
