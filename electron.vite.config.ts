@@ -30,6 +30,13 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'src/renderer'),
     base: './',
+    resolve: {
+      alias: {
+        // protobufjs compiles its codecs with `new Function`, which the renderer's CSP forbids; the SDK only
+        // needs it for voice-chat frames, so an eval-free implementation of the same API stands in.
+        protobufjs: resolve(root, 'src/renderer/src/provider/csp-safe-protobuf.ts'),
+      },
+    },
     build: {
       rollupOptions: { input: { index: resolve(root, 'src/renderer/index.html') } },
     },
