@@ -74,8 +74,7 @@ export class SignalConnection {
       return
     }
     this.subscriber = subscriber
-    subscriber.pc.connectionStateChange.subscribe((state) => this.hooks.log('debug', 'livekit: subscriber state', { state }))
-    subscriber.pc.iceConnectionStateChange.subscribe((state) => this.hooks.log('debug', 'livekit: subscriber ice', { state }))
+    subscriber.pc.connectionStateChange.subscribe((state) => this.hooks.log('debug', 'livekit: subscriber', { state }))
     subscriber.reliable.stateChanged.subscribe((state) => {
       if (state === 'open') this.flushEvents()
     })
@@ -113,7 +112,7 @@ export class SignalConnection {
   private async receive(data: Buffer, isBinary: boolean): Promise<void> {
     const request = isBinary ? SignalRequest.fromBinary(data) : SignalRequest.fromJsonString(data.toString('utf8'))
     const message = request.message
-    this.hooks.log('debug', 'livekit: request', { case: message.case, value: message.case === 'trickle' ? message.value.candidateInit : undefined })
+    if (message.case !== 'ping' && message.case !== 'pingReq') this.hooks.log('debug', 'livekit: request', { case: message.case })
     switch (message.case) {
       case 'answer':
         await this.subscriber?.pc.setRemoteDescription({ type: 'answer', sdp: message.value.sdp })
@@ -177,7 +176,6 @@ export class SignalConnection {
   }
 
   private send(response: SignalResponse): void {
-    this.hooks.log('debug', 'livekit: response', { case: response.message.case, value: response.message.case === 'trickle' ? response.message.value.candidateInit : undefined })
     if (this.ws.readyState !== this.ws.OPEN) return
     this.ws.send(response.toBinary())
   }

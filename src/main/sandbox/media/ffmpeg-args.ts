@@ -7,6 +7,12 @@ export const AUDIO_FRAME_SAMPLES = 960
 /** Keeps RTP plus SRTP and header extensions under a typical path MTU. */
 const RTP_PACKET_SIZE = 1200
 
+/**
+ * Input options for a live pipe: without them ffmpeg first buffers about a second to probe the stream, then
+ * sends it in one burst, and the browser's jitter buffer keeps that second as permanent delay.
+ */
+const LIVE_INPUT = ['-probesize', '32', '-analyzeduration', '0', '-fflags', 'nobuffer'] as const
+
 /** RTCP goes to the same port as RTP, where the relay drops it: nothing else listens on loopback. */
 function rtpOutput(port: number): string {
   return `rtp://127.0.0.1:${port}?rtcpport=${port}&pkt_size=${RTP_PACKET_SIZE}`
@@ -31,7 +37,7 @@ export function videoEncoderArgs(codec: VideoCodec, profile: VideoProfile, rtpPo
           ...['-lag-in-frames', '0', '-auto-alt-ref', '0', '-error-resilient', '1', '-static-thresh', '100'],
         ]
   return [
-    ...['-hide_banner', '-loglevel', 'error'],
+    ...['-hide_banner', '-loglevel', 'error', ...LIVE_INPUT],
     ...['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${profile.width}x${profile.height}`],
     ...['-framerate', String(VIDEO_FPS), '-i', 'pipe:0'],
     ...codecArgs,
@@ -43,7 +49,7 @@ export function videoEncoderArgs(codec: VideoCodec, profile: VideoProfile, rtpPo
 /** Mono s16le PCM on stdin at real-time pace, out as 20 ms Opus frames over RTP. */
 export function audioEncoderArgs(rtpPort: number): string[] {
   return [
-    ...['-hide_banner', '-loglevel', 'error'],
+    ...['-hide_banner', '-loglevel', 'error', ...LIVE_INPUT],
     ...['-f', 's16le', '-ar', String(AUDIO_SAMPLE_RATE), '-ac', '1', '-i', 'pipe:0'],
     ...['-c:a', 'libopus', '-b:a', '32k', '-application', 'voip', '-frame_duration', '20'],
     ...['-vn', '-f', 'rtp', '-payload_type', '111', rtpOutput(rtpPort)],

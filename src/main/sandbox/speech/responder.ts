@@ -17,7 +17,8 @@ export const DEFAULT_PERSONA: Persona = {
   ].join(' '),
 }
 
-const NAME_PATTERN = /\b(?:you are|you're|your name is|i am|i'm|my name is)\s+([A-Z][\p{L}'-]+)/u
+// Only the lead-in is case-insensitive: the name itself must be capitalised ("You are Mira", not "you are the").
+const NAME_PATTERN = /\b(?:[Yy]ou are|[Yy]ou're|[Yy]our name is|I am|I'm|[Mm]y name is)\s+(\p{Lu}[\p{L}'-]+)/u
 const STOP_WORDS = new Set(
   (
     'the a an and or but if then than to of in on at for from by with about as is are was were be been am do does did ' +

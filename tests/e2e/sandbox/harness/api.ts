@@ -41,8 +41,8 @@ export interface FrameStats {
   borderGreen: number
   /** Share of non-green pixels in the central box, where the character stands. */
   centerNonGreen: number
-  /** A digest of the mouth region, to tell mouth pictures apart. */
-  mouthSignature: string
+  /** Share of the mouth region showing the dark inside of an open mouth: about 0 when closed. */
+  mouthOpen: number
 }
 
 export interface SandboxHarness {

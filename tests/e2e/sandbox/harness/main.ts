@@ -106,17 +106,25 @@ function frameStats(): FrameStats {
       }
     }
   }
-  // The mouth sits at 430/720 of the height, centred.
-  const mouth = context.getImageData(Math.round(width / 2 - height * 0.07), Math.round(height * 0.55), Math.round(height * 0.14), Math.round(height * 0.09)).data
-  let digest = 0
-  for (let i = 0; i < mouth.length; i += 4) digest = (digest * 31 + (mouth[i]! >> 5) + (mouth[i + 1]! >> 5) * 8) >>> 0
+  // The sandbox character's mouth sits at 430/720 of the height, centred.
+  const mouth = context.getImageData(
+    Math.round(width / 2 - height * 0.07),
+    Math.round(height * 0.55),
+    Math.round(height * 0.14),
+    Math.round(height * 0.09),
+  ).data
+  let open = 0
+  for (let i = 0; i < mouth.length; i += 4) {
+    const [r, g, b] = [mouth[i]!, mouth[i + 1]!, mouth[i + 2]!]
+    if (r < 140 && g < 70 && b < 80 && r > g + 30) open++
+  }
   return {
     width,
     height,
     green: green / (width * height),
     borderGreen: borderGreen / border,
     centerNonGreen: centerNonGreen / center,
-    mouthSignature: digest.toString(16),
+    mouthOpen: open / (mouth.length / 4),
   }
 }
 
