@@ -61,6 +61,21 @@ export const SessionSettingsSchema = z.object({
 
 export const ConversationSettingsSchema = z.object({
   mode: z.enum(['provider', 'llm']).default('provider'),
+  /** What the avatar says when transcription or the LLM fails or is too slow. */
+  fallbackLine: z
+    .string()
+    .trim()
+    .min(1, 'Write a line the avatar can say')
+    .max(500)
+    .default("Sorry, I didn't catch that. Could you say it again?"),
+  /** Spoken when a session goes live; empty for none. */
+  greeting: z.string().trim().max(1000).default(''),
+  /** An on-screen text box that goes through the same pipeline as speech. */
+  textInput: z.boolean().default(false),
+  /** Visitors' words and answers stay out of the log unless the operator opts in. */
+  logTranscripts: z.boolean().default(false),
+  /** The visitor may interrupt the avatar by speaking or tapping. */
+  bargeIn: z.boolean().default(true),
 })
 
 export const LlmSettingsSchema = z.object({
@@ -73,6 +88,27 @@ export const LlmSettingsSchema = z.object({
       'You are the friendly receptionist of this venue. Answer in one to three short spoken sentences. ' +
         'Never use lists, markdown or emoji.',
     ),
+  temperature: z.number().min(0).max(2).optional(),
+  transcriptionModel: z.string().trim().min(1, 'Name a model').max(200).default('whisper-1'),
+  /** Empty: the same server as `baseUrl`. */
+  transcriptionBaseUrl: z.union([z.literal(''), BaseUrlSchema]).default(''),
+  /** Conversation turns (a question and its answer) sent with each question, the newest included. */
+  maxTurns: z.number().int().min(1).max(50).default(8),
+  /** Estimated tokens of those turns, besides the system prompt; older turns are dropped first. */
+  maxHistoryTokens: z.number().int().min(100).max(100_000).default(2000),
+  timeouts: z
+    .object({
+      transcriptionMs: z.number().int().min(1000).max(120_000).default(10_000),
+      /** Until the first word of an answer arrives. */
+      firstTokenMs: z.number().int().min(500).max(60_000).default(6000),
+      /** For the whole answer. */
+      totalMs: z.number().int().min(1000).max(300_000).default(30_000),
+    })
+    .refine((timeouts) => timeouts.firstTokenMs <= timeouts.totalMs, {
+      path: ['firstTokenMs'],
+      message: 'Must not exceed the total answer timeout',
+    })
+    .prefault({}),
 })
 
 export const WindowModeSchema = z.enum(['kiosk', 'fullscreen', 'windowed'])
