@@ -3,6 +3,7 @@ import { createDispatcher, type Dispatch } from './bridge/dispatch'
 import { BridgeEventHub } from './bridge/events'
 import { AdminAccess } from './services/admin-access'
 import { createBridgeHandlers, type BridgeServices } from './services/bridge-handlers'
+import { ConversationService } from './services/conversation/conversation-service'
 import type { JsonDocument } from './services/json-document'
 import { backupFile } from './services/json-document'
 import { createLogger, type LogSink, type Logger } from './services/logger'
@@ -58,6 +59,7 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
   const provider = new ProviderAccess(settings, secrets, log, adapters.sandbox)
   const sessions = new SessionRegistry(hostLog('sessions'))
   const media = new MediaLibrary(adapters.backgroundsDir, adapters.sampleBackgroundsDir)
+  const conversation = new ConversationService({ settings, secrets, events, log: hostLog('conversation') })
   const services: BridgeServices = {
     settings,
     secrets,
@@ -66,6 +68,7 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
     events,
     sessions,
     media,
+    conversation,
     log,
     rendererLog: hostLog('renderer'),
     notices,
@@ -78,6 +81,7 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
     hostLog,
     /** Stops every provider session still open (each costs money), then releases the services. */
     async close() {
+      conversation.close()
       const stopped = await sessions.stopAll('shutdown')
       await provider.close()
       log.info('services closed', { sessionsStopped: stopped })

@@ -102,7 +102,10 @@ async function start(): Promise<void> {
 /** The page owned its provider sessions; when it crashes, reloads or closes, main stops what it left open. */
 function stopOrphanedSessions(window: BrowserWindow, services: AppServices): void {
   const clientId = `window:${window.webContents.id}`
-  const stop = (reason: string) => void services.sessions.stopOrphans(clientId, reason)
+  const stop = (reason: string) => {
+    services.conversation.forget(clientId)
+    void services.sessions.stopOrphans(clientId, reason)
+  }
   window.webContents.on('render-process-gone', () => stop('renderer gone'))
   window.webContents.on('did-start-navigation', (details) => {
     if (details.isMainFrame && !details.isSameDocument) stop('page reloaded')

@@ -1,8 +1,8 @@
 import type { Notice, SettingsView } from '../../shared/contract'
-import { BridgeError } from '../../shared/result'
 import type { BridgeHandlers } from '../bridge/dispatch'
 import type { BridgeEventHub } from '../bridge/events'
 import type { AdminAccess } from './admin-access'
+import type { ConversationService } from './conversation/conversation-service'
 import type { Logger } from './logger'
 import type { ProviderAccess } from './provider-access'
 import type { MediaLibrary } from './media-library'
@@ -18,6 +18,8 @@ export interface BridgeServices {
   events: BridgeEventHub
   sessions: SessionRegistry
   media: MediaLibrary
+  /** Our-own-LLM mode: speech-to-text, streamed answers and each visitor's history. */
+  conversation: ConversationService
   log: Logger
   /** Lines the renderer asks us to log; kept apart so they are recognisable in the file. */
   rendererLog: Logger
@@ -41,13 +43,9 @@ export async function buildSettingsView(services: BridgeServices): Promise<Setti
   }
 }
 
-function notYet(): never {
-  throw new BridgeError({ code: 'not-configured', message: 'Our-own-LLM conversation is not available yet.' })
-}
-
 /** The main-process side of every bridge call. Hosts differ only in transport, never in these handlers. */
 export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
-  const { settings, secrets, admin, provider, events, sessions, rendererLog } = services
+  const { settings, secrets, admin, provider, events, sessions, conversation, rendererLog } = services
 
   const viewAfterChange = async (): Promise<SettingsView> => {
     const view = await buildSettingsView(services)
@@ -98,11 +96,20 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
       sessions.report(clientId, lease, sessionId, state)
       return null
     },
-    // Replaced by the conversation service (issue 5), being built now.
-    transcribe: () => notYet(),
-    askAssistant: () => notYet(),
-    cancelAnswer: () => notYet(),
-    endConversation: () => notYet(),
+    transcribe: (utterance, { clientId }) => conversation.transcribe(clientId, utterance),
+    // Returns before the answer: its text, or its failure, arrives as answerStream events for this client.
+    askAssistant: ({ requestId, text }, { clientId }) => {
+      conversation.ask(clientId, requestId, text)
+      return null
+    },
+    cancelAnswer: ({ requestId }, { clientId }) => {
+      conversation.cancel(clientId, requestId)
+      return null
+    },
+    endConversation: (_request, { clientId }) => {
+      conversation.forget(clientId)
+      return null
+    },
     listBackgrounds: async () => ({
       files: await services.media.listBackgrounds(),
       folder: services.media.operatorFolder,

@@ -54,7 +54,10 @@ async function main(): Promise<void> {
     services,
     rendererDir,
     port,
-    onClientGone: (clientId) => void services.sessions.stopOrphans(clientId, 'page closed'),
+    onClientGone: (clientId) => {
+      services.conversation.forget(clientId)
+      void services.sessions.stopOrphans(clientId, 'page closed')
+    },
   })
   process.stdout.write(`${JSON.stringify({ ready: true, url: host.url })}\n`)
 
