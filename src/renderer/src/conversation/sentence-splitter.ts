@@ -1,0 +1,248 @@
+/**
+ * Turns a streamed LLM answer into whole sentences the avatar can speak one by one, so the first sentence is
+ * spoken while the rest is still being generated. Pure: no DOM, no Node; only `Intl.Segmenter`.
+ *
+ * Usage, per answer:
+ *   const splitter = new SentenceSplitter(settings.avatar.language)
+ *   on delta:  for (const sentence of splitter.push(event.text)) speak(sentence)
+ *   on done:   for (const sentence of splitter.flush()) speak(sentence)
+ *   on cancel or error: splitter.reset()
+ *
+ * Rules:
+ * - A sentence is handed out only once the boundary after it is followed by a letter: only then has the
+ *   segmenter seen enough to be sure (after "p.m. (" a lowercase word would still join the sentence).
+ * - `Intl.Segmenter` does the languages (。！？ in Japanese and Chinese, ¿¡ in Spanish, decimals such as 3.5);
+ *   on top of it, a boundary after a known abbreviation ("Dr.", "e.g.", "z.B."), a lone initial ("J."), a
+ *   list number ("1.") or a German date ordinal ("3. Oktober") is not a sentence end.
+ * - Sentences longer than `maxChars` (250) are cut after the last clause mark (, ; : — and CJK 、，；：)
+ *   that leaves at least `minClauseChars` (40) before it, or failing that at the last space, so speech can
+ *   start before a long sentence is finished. Text without either (long unpunctuated CJK) waits for its end.
+ * - A line break ends a sentence: headings and list items have no full stop.
+ * - Markdown the LLM may still emit is removed (headings, bullets, list numbers, emphasis, code marks,
+ *   links keep their text), and so are emoji; whitespace and newlines collapse to single spaces. A piece with
+ *   no letter or digit left is never handed out.
+ */
+
+export interface SentenceSplitterOptions {
+  /** Longer sentences are cut at a clause boundary, so speech can start sooner. */
+  maxChars?: number
+  /** The shortest piece such a cut may leave before it. */
+  minClauseChars?: number
+}
+
+const DEFAULT_MAX_CHARS = 250
+const DEFAULT_MIN_CLAUSE_CHARS = 40
+
+/** Abbreviations that do not end a sentence, lowercased (en, de, fr, es, it). "No." and "etc." often do. */
+const ABBREVIATIONS = new Set([
+  'mr.',
+  'mrs.',
+  'ms.',
+  'dr.',
+  'dra.',
+  'prof.',
+  'sr.',
+  'sra.',
+  'srta.',
+  'jr.',
+  'st.',
+  'mt.',
+  'vs.',
+  'approx.',
+  'aprox.',
+  'dept.',
+  'fig.',
+  'ave.',
+  'hr.',
+  'fr.',
+  'frl.',
+  'nr.',
+  'bzw.',
+  'ca.',
+  'evtl.',
+  'ggf.',
+  'inkl.',
+  'str.',
+  'vgl.',
+  'geb.',
+  'mme.',
+  'mlle.',
+  'mm.',
+  'av.',
+  'bd.',
+  'env.',
+  'ud.',
+  'uds.',
+  'p.ej.',
+  'pág.',
+  'sig.',
+  'dott.',
+])
+
+const GERMAN_MONTHS = [
+  'Januar',
+  'Jänner',
+  'Februar',
+  'März',
+  'April',
+  'Mai',
+  'Juni',
+  'Juli',
+  'August',
+  'September',
+  'Oktober',
+  'November',
+  'Dezember',
+]
+const LETTER = /\p{L}/u
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u
+const LIST_MARKER = /^\s*(?:[-*+•]|\d{1,3}[.)]|[A-Za-z][.)])\s*$/u
+const INITIAL = /^\p{L}\.$/u
+const DOTTED = /^(?:\p{L}{1,2}\.){2,}$/u
+const OPENING_PUNCTUATION = /^[("'“‘«¿¡[]+/u
+/** After these a clause may be cut: Latin marks need a following space (so 3,5 stays whole), CJK marks not. */
+const CLAUSE_END = /(?:[,;:]|\s[—–-])\s+|[、，；：]\s*/gu
+/** Pictographs, and what builds emoji out of them: flags, skin tones, tag letters, selectors, joiners, keycaps. */
+const EMOJI =
+  /\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Modifier}|[\u{E0020}-\u{E007F}]|\uFE0E|\uFE0F|\u200D|\u20E3/gu
+
+/** Markdown and emoji out, whitespace collapsed: what the avatar should actually say. */
+export function cleanForSpeech(text: string): string {
+  return text
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/^\s*[-*_=]{3,}\s*$/gm, '')
+    .replace(/^\s*#{1,6}\s+/gm, '')
+    .replace(/^\s*>\s?/gm, '')
+    .replace(/^\s*(?:[-*+•]|\d{1,3}[.)])\s+/gm, '')
+    .replace(/\*+|__|~~|`+/g, '')
+    .replace(EMOJI, '')
+    .replace(/\s+/g, ' ')
+    .replace(/ ([.,])/g, '$1')
+    .trim()
+}
+
+/**
+ * "am 3. Oktober": a date, not a sentence end. A month name still arriving ("Okt") counts, so the boundary
+ * waits for the whole word instead of being handed out early.
+ */
+function mayBeMonth(text: string): boolean {
+  const word = /^\s*(\p{L}*)/u.exec(text)?.[1] ?? ''
+  const finished = text.trimStart().length > word.length
+  return finished ? GERMAN_MONTHS.includes(word) : GERMAN_MONTHS.some((month) => month.startsWith(word))
+}
+
+function lastWord(text: string): string {
+  const words = text.trimEnd().split(/\s+/)
+  return (words.at(-1) ?? '').replace(OPENING_PUNCTUATION, '')
+}
+
+export class SentenceSplitter {
+  private readonly segmenter: Intl.Segmenter
+  private readonly german: boolean
+  private readonly maxChars: number
+  private readonly minClauseChars: number
+  private buffer = ''
+
+  constructor(lang = 'en', options: SentenceSplitterOptions = {}) {
+    let segmenter: Intl.Segmenter
+    try {
+      segmenter = new Intl.Segmenter(lang, { granularity: 'sentence' })
+    } catch {
+      // A malformed tag must not cost the visitor their answer; English rules are a fine default.
+      segmenter = new Intl.Segmenter('en', { granularity: 'sentence' })
+    }
+    this.segmenter = segmenter
+    this.german = /^de\b/i.test(lang)
+    this.maxChars = options.maxChars ?? DEFAULT_MAX_CHARS
+    this.minClauseChars = Math.min(options.minClauseChars ?? DEFAULT_MIN_CLAUSE_CHARS, this.maxChars)
+  }
+
+  /** Adds streamed text; returns the sentences it completed, in order (often none). */
+  push(delta: string): string[] {
+    this.buffer += delta
+    const pieces = this.pieces(this.buffer)
+    // A boundary is final once a letter follows it: the pieces from the last one with a letter on wait.
+    let firstPending = pieces.length - 1
+    while (firstPending > 0 && !LETTER.test(pieces[firstPending] ?? '')) firstPending -= 1
+    const sentences = pieces.slice(0, firstPending).flatMap((piece) => this.finish(piece))
+    let pending = pieces.slice(firstPending).join('')
+    for (let cut = this.cutPoint(pending); cut !== undefined; cut = this.cutPoint(pending)) {
+      sentences.push(...this.finish(pending.slice(0, cut)))
+      pending = pending.slice(cut)
+    }
+    this.buffer = pending
+    return sentences
+  }
+
+  /** The stream ended: whatever is left, as sentences. */
+  flush(): string[] {
+    const rest = this.buffer
+    this.buffer = ''
+    return this.pieces(rest).flatMap((piece) => this.finish(piece))
+  }
+
+  /** Drops what is buffered (barge-in, a failed answer). */
+  reset(): void {
+    this.buffer = ''
+  }
+
+  /** Text received but not handed out yet. */
+  get pending(): string {
+    return this.buffer
+  }
+
+  /** Segments, with the false sentence ends joined back to what follows them. */
+  private pieces(text: string): string[] {
+    const pieces: string[] = []
+    for (const { segment } of this.segmenter.segment(text)) {
+      const previous = pieces.at(-1)
+      if (previous !== undefined && this.continues(previous, segment))
+        pieces[pieces.length - 1] = previous + segment
+      else pieces.push(segment)
+    }
+    return pieces
+  }
+
+  private continues(previous: string, next: string): boolean {
+    if (!LETTER_OR_DIGIT.test(previous) || LIST_MARKER.test(previous)) return true
+    // Latin sentences are followed by a space; "a.b?c=d" is an address, "Really?Yes" a typo.
+    if (/[.?!]$/u.test(previous) && /^[\p{L}\p{N}]/u.test(next)) return true
+    const word = lastWord(previous)
+    const lower = word.toLowerCase()
+    if (ABBREVIATIONS.has(lower) || INITIAL.test(word)) return true
+    // "a.m." and "p.m." end sentences as often as not ("We open at 9 a.m. Come early.").
+    if (DOTTED.test(word) && lower !== 'a.m.' && lower !== 'p.m.') return true
+    return this.german && /\b\d{1,2}\.\s+$/u.test(previous) && mayBeMonth(next)
+  }
+
+  /** Where to cut a piece that grew too long, if anywhere: after a clause mark, else after a space. */
+  private cutPoint(text: string): number | undefined {
+    if (text.length <= this.maxChars) return undefined
+    let cut: number | undefined
+    for (const match of text.matchAll(CLAUSE_END)) {
+      const end = match.index + match[0].length
+      if (end > this.maxChars) break
+      if (end >= this.minClauseChars) cut = end
+    }
+    if (cut === undefined) {
+      const space = text.lastIndexOf(' ', this.maxChars)
+      if (space >= this.minClauseChars) cut = space + 1
+    }
+    // The cut must leave words on both sides, or it would hand out a fragment.
+    if (cut === undefined || !LETTER.test(text.slice(cut)) || !LETTER_OR_DIGIT.test(text.slice(0, cut))) {
+      return undefined
+    }
+    return cut
+  }
+
+  private finish(piece: string): string[] {
+    const pieces: string[] = []
+    let rest = piece
+    for (let cut = this.cutPoint(rest); cut !== undefined; cut = this.cutPoint(rest)) {
+      pieces.push(rest.slice(0, cut))
+      rest = rest.slice(cut)
+    }
+    pieces.push(rest)
+    return pieces.map(cleanForSpeech).filter((sentence) => LETTER_OR_DIGIT.test(sentence))
+  }
+}
