@@ -18,11 +18,11 @@ export const ChromaKeySettingsSchema = z
      * Chroma distances are relative to the key colour's own saturation (neutral grey is 1.0), so the same
      * numbers work for a bright or a dull green. Below `similarity` a pixel is fully keyed out...
      */
-    similarity: z.number().min(0).max(1).default(0.3),
+    similarity: z.number().min(0).max(1).default(0.25),
     /** ...and it becomes opaque over the next `smoothness`: the soft edge. */
-    smoothness: z.number().min(0).max(1).default(0.2),
+    smoothness: z.number().min(0).max(1).default(0.35),
     /** How much of the key colour's cast is removed where it exceeds the other channels (0 = off). */
-    spill: z.number().min(0).max(1).default(0.9),
+    spill: z.number().min(0).max(1).default(1),
     /** Shrinks the matte by this many source pixels, for stubborn green outlines. */
     erosion: z.number().int().min(0).max(8).default(0),
   })

@@ -15,9 +15,9 @@ describe('chroma key settings', () => {
       enabled: true,
       autoKeyColor: true,
       keyColor: '#00b140',
-      similarity: 0.3,
-      smoothness: 0.2,
-      spill: 0.9,
+      similarity: 0.25,
+      smoothness: 0.35,
+      spill: 1,
       erosion: 0,
     })
     expect(DEFAULT_CHROMA_KEY.enabled).toBe(true)
@@ -27,7 +27,7 @@ describe('chroma key settings', () => {
     const parsed = ChromaKeySettingsSchema.parse({ similarity: 0.1, keyColor: '#0000FF' })
     expect(parsed.similarity).toBe(0.1)
     expect(parsed.keyColor).toBe('#0000FF')
-    expect(parsed.smoothness).toBe(0.2)
+    expect(parsed.smoothness).toBe(0.35)
   })
 
   it.each([

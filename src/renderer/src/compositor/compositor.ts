@@ -269,6 +269,10 @@ export function createCompositor({
   video.addEventListener('loadedmetadata', onVideoResize)
   video.addEventListener('resize', onVideoResize)
 
+  // The drawing buffer follows the canvas box; a canvas without a CSS size would instead take its size from the
+  // buffer, and grow on every resize on a high-DPI screen.
+  if (canvas.style.width === '') canvas.style.width = '100%'
+  if (canvas.style.height === '') canvas.style.height = '100%'
   const rect = canvas.getBoundingClientRect()
   measure(
     rect.width,

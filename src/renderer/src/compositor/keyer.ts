@@ -118,7 +118,7 @@ export function createKeyer(gl: WebGL2RenderingContext): Keyer {
   const dest = { left: -1, bottom: -1, right: 1, top: 1 }
   const source = { left: 0, bottom: 1, right: 1, top: 0 }
   const key = { cb: 0, cr: 0, inverseSaturation: 1, r: 0, g: 1, b: 0 }
-  const settings: KeySettings = { similarity: 0.3, smoothness: 0.2, spill: 0.9, erosion: 0 }
+  const settings: KeySettings = { similarity: 0, smoothness: 1, spill: 0, erosion: 0 }
 
   return {
     get frameWidth() {
