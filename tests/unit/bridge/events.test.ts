@@ -11,7 +11,7 @@ describe('BridgeEventHub', () => {
     hub.subscribe(second)
     const view = sampleSettingsView()
     hub.emit('settingsChanged', { ...view, apiKey: 'sk-event-leak' } as typeof view)
-    expect(first).toHaveBeenCalledWith('settingsChanged', view)
+    expect(first).toHaveBeenCalledWith('settingsChanged', view, undefined)
     expect(JSON.stringify(first.mock.calls)).not.toContain('sk-event-leak')
     stopFirst()
     hub.emit('settingsChanged', view)
@@ -25,5 +25,19 @@ describe('BridgeEventHub', () => {
     hub.subscribe(listener)
     expect(() => hub.emit('settingsChanged', { settings: 1 } as never)).toThrow()
     expect(listener).not.toHaveBeenCalled()
+  })
+})
+
+describe('BridgeEventHub targeting', () => {
+  it('passes the target page of a private event to every transport, which filters by it', () => {
+    const hub = new BridgeEventHub()
+    const transport = vi.fn()
+    hub.subscribe(transport)
+    hub.emit('answerStream', { kind: 'delta', requestId: 'req-000001', text: 'Hi' }, 'web:page-a')
+    expect(transport).toHaveBeenCalledWith(
+      'answerStream',
+      { kind: 'delta', requestId: 'req-000001', text: 'Hi' },
+      'web:page-a',
+    )
   })
 })

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { EVENT_CHANNEL, callChannel } from '../../../src/shared/bridge-api'
-import { CALL_NAMES } from '../../../src/shared/contract'
+import { EVENT_CHANNEL, callChannel, subscriberName } from '../../../src/shared/bridge-api'
+import { CALL_NAMES, EVENT_NAMES } from '../../../src/shared/contract'
 
 type IpcListener = (event: unknown, ...args: unknown[]) => void
 
@@ -45,7 +45,9 @@ beforeAll(async () => {
 describe('preload', () => {
   it('exposes only window.kiosk, with one function per call and one subscriber per event', () => {
     expect([...electron.exposed.keys()]).toEqual(['kiosk'])
-    expect(Object.keys(api).sort()).toEqual([...CALL_NAMES, 'onSettingsChanged'].sort())
+    expect(Object.keys(api).sort()).toEqual(
+      [...CALL_NAMES, ...EVENT_NAMES.map((name) => subscriberName(name))].sort(),
+    )
     for (const value of Object.values(api)) expect(typeof value).toBe('function')
     expect(api).not.toHaveProperty('ipcRenderer')
     expect(api).not.toHaveProperty('invoke')
