@@ -36,6 +36,7 @@ test.describe('keying a still frame', () => {
   test('screen becomes transparent, the figure stays, edges blend and spill is removed', async ({ page }) => {
     const out = await call(page, 'keyStill', { screen: CHROMA_GREEN })
     expect(out).toMatchObject({ drawn: true, read: true, mode: 'webgl', width: 320, height: 96 })
+    expect(out.renderer).not.toBe('')
 
     for (const y of ROWS) {
       for (const x of [...columns(2, 98), ...columns(225, 318)]) {

@@ -23,6 +23,7 @@ test('without WebGL2 the compositor shows the plain video', async ({ page }) => 
     drawn: false,
     read: false,
     mode: 'plain',
+    renderer: '',
     modes: ['plain: WebGL2 is unavailable'],
   })
 

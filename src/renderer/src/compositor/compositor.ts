@@ -26,6 +26,11 @@ export interface Compositor {
   readonly mode: CompositorMode
   /** The key colour in use (#rrggbb): the automatic pick, or the configured colour until there is one. */
   readonly keyColor: string
+  /**
+   * The WebGL renderer's name, for the log ('' without WebGL2). "SwiftShader" means keying runs on the CPU,
+   * where it costs far more than on any GPU (see scripts/bench/chroma.ts).
+   */
+  readonly renderer: string
   /** Applies new settings at once, redrawing the current frame; parts left out stay as they are. */
   update(options: Partial<CompositorOptions>): void
   /**
@@ -86,6 +91,10 @@ export function createCompositor({
       : typeof video.requestVideoFrameCallback !== 'function'
         ? 'requestVideoFrameCallback is unavailable'
         : null
+
+  const debugInfo = gl?.getExtension('WEBGL_debug_renderer_info') ?? null
+  const renderer =
+    gl === null ? '' : String(gl.getParameter(debugInfo?.UNMASKED_RENDERER_WEBGL ?? gl.RENDERER) ?? '')
 
   const keyInUse = (): Rgb =>
     options.chromaKey.autoKeyColor && pickedKey !== null ? pickedKey : configuredKey
@@ -290,6 +299,7 @@ export function createCompositor({
     get keyColor() {
       return toHexColor(keyInUse())
     },
+    renderer,
 
     update(next) {
       const wasAuto = options.chromaKey.autoKeyColor

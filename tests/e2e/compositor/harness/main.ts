@@ -104,6 +104,7 @@ async function keyStill(input: StillInput) {
     mode: compositor.mode,
     modes,
     keyColor: compositor.keyColor,
+    renderer: compositor.renderer,
     width: stage.canvas.width,
     height: stage.canvas.height,
     pixels: topDown(pixels, stage.canvas.width, stage.canvas.height),
