@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
+import { copyAssets } from './scripts/vite-copy-assets'
 
 const root = import.meta.dirname
 
@@ -37,6 +38,15 @@ export default defineConfig({
         protobufjs: resolve(root, 'src/renderer/src/provider/csp-safe-protobuf.ts'),
       },
     },
+    plugins: [
+      // Silero VAD (our-own-LLM mode) runs on onnxruntime-web's single-threaded WebAssembly build.
+      copyAssets('vad', [
+        resolve(root, 'node_modules/@ricky0123/vad-web/dist/vad.worklet.bundle.min.js'),
+        resolve(root, 'node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx'),
+        resolve(root, 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'),
+        resolve(root, 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs'),
+      ]),
+    ],
     build: {
       rollupOptions: { input: { index: resolve(root, 'src/renderer/index.html') } },
     },

@@ -1,8 +1,10 @@
+import { z } from 'zod'
 import type { SettingsView } from '../../shared/contract'
 import { BridgeError } from '../../shared/result'
 import { AdminPanel } from './admin/admin-panel'
 import { installAdminGesture } from './admin/admin-gesture'
 import { call, connectBridge } from './bridge'
+import { Conversation } from './conversation/conversation'
 import { installChatSocketUrlFix } from './provider/chat-socket-url'
 import { createHeygenProvider } from './provider/heygen-provider'
 import { browserNetworkStatus } from './session/network-status'
@@ -12,6 +14,10 @@ import { AvatarStage } from './stage/avatar-stage'
 import { ConversationOverlay } from './stage/conversation-overlay'
 import { SessionStatus } from './stage/session-status'
 import { StageView } from './stage/stage-view'
+import { VisitorInput } from './stage/visitor-input'
+
+// zod probes for `new Function` support on first use; our CSP forbids eval, so tell it not to try.
+z.config({ jitless: true })
 
 const bridge = connectBridge()
 const view = new StageView()
@@ -31,6 +37,7 @@ let avatarStage: AvatarStage | undefined
 const controller = new SessionController({
   mintToken: async () => {
     const token = await call(bridge, 'mintSessionToken')
+    performance.mark('kiosk:token')
     // The SDK drops the provider's port from its chat-socket URL; put it back for this token's provider.
     installChatSocketUrlFix(token.baseUrl)
     return token
@@ -45,20 +52,43 @@ const controller = new SessionController({
   network: browserNetworkStatus(),
 })
 
+const input = new VisitorInput(document.getElementById('stage') as HTMLElement, (text) =>
+  conversation.submitText(text),
+)
+const conversation = new Conversation({
+  bridge,
+  overlay,
+  input,
+  noteVisitorActivity: () => controller.noteVisitorActivity(),
+  log,
+})
+
+let previousState = controller.snapshot.state
 controller.subscribe((snapshot) => {
   view.setSessionState(snapshot.state, snapshot.sessionId)
   status.render(snapshot)
   const session = controller.session
-  if (snapshot.state === 'live' && session) void avatarStage?.show(session.stream)
-  else if (snapshot.state === 'idle') {
+  if (snapshot.state === 'live' && session) {
+    performance.mark('kiosk:live')
+    void avatarStage?.show(session.stream)
+    // A fresh start greets the visitor; a reconnect or rotation in mid-conversation does not.
+    void conversation.onLive(session, previousState === 'connecting')
+  } else if (snapshot.state === 'idle') {
     avatarStage?.clear()
     overlay.reset()
     view.setBadge('quality', undefined)
-  } else avatarStage?.hold()
+    conversation.onNotLive(true)
+  } else {
+    if (snapshot.state === 'reconnecting' && previousState === 'live') performance.mark('kiosk:dropped')
+    avatarStage?.hold()
+    conversation.onNotLive(false)
+  }
+  previousState = snapshot.state
 })
 
 controller.onSessionEvent((name, payload) => {
   overlay.handle(name, payload)
+  conversation.onSessionEvent(name, payload)
   if (name === 'connectionQuality') showConnectionQuality((payload as { quality: string }).quality)
 })
 
@@ -78,6 +108,7 @@ function sessionInputs(settings: SettingsView): string {
     settings.secrets.providerApiKey,
     settings.settings.provider,
     settings.settings.avatar,
+    settings.settings.conversation.mode,
   ])
 }
 
@@ -90,6 +121,7 @@ function apply(next: SettingsView): void {
     next.provider.kind === 'sandbox' ? 'Sandbox avatar: add your HeyGen key in settings' : undefined,
   )
   overlay.apply(display)
+  conversation.applySettings(next.settings)
   if (avatarStage) {
     avatarStage.applyDisplay(display)
     avatarStage.setStallSeconds(session.stallSeconds)
@@ -118,8 +150,15 @@ bridge.onSettingsChanged((next) => {
   admin.update(next)
 })
 
-// Any touch is a visitor who is engaged: keep the provider session from idling out.
-document.addEventListener('pointerdown', () => controller.noteVisitorActivity(), { passive: true })
+// A tap on the stage is a visitor who is engaged, and interrupts the avatar if it is speaking.
+document.getElementById('stage')?.addEventListener(
+  'pointerdown',
+  (event) => {
+    if (admin.isOpen || input.contains(event.target)) return
+    conversation.tap()
+  },
+  { passive: true },
+)
 window.addEventListener('pagehide', () => void controller.stop('page closing'))
 
 async function boot(): Promise<void> {

@@ -69,13 +69,17 @@ export const ConversationSettingsSchema = z.object({
     .max(500)
     .default("Sorry, I didn't catch that. Could you say it again?"),
   /** Spoken when a session goes live; empty for none. */
-  greeting: z.string().trim().max(1000).default(''),
+  greeting: z.string().trim().max(1000).default('Hello! How can I help you today?'),
   /** An on-screen text box that goes through the same pipeline as speech. */
   textInput: z.boolean().default(false),
   /** Visitors' words and answers stay out of the log unless the operator opts in. */
   logTranscripts: z.boolean().default(false),
   /** The visitor may interrupt the avatar by speaking or tapping. */
   bargeIn: z.boolean().default(true),
+  /** Our-own-LLM mode's voice-activity detector: how sure it must be that someone speaks (0–1)... */
+  vadThreshold: z.number().min(0.3).max(0.95).default(0.6),
+  /** ...and how long a pause ends the visitor's utterance. */
+  endOfSpeechMs: z.number().int().min(200).max(3000).default(700),
 })
 
 export const LlmSettingsSchema = z.object({

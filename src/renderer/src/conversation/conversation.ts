@@ -1,0 +1,298 @@
+import type { KioskBridge } from '../../../shared/bridge-api'
+import type { AnswerStreamEvent } from '../../../shared/contract'
+import type { Settings } from '../../../shared/settings/schema'
+import { call } from '../bridge'
+import type { AvatarSession, AvatarSessionEvents } from '../provider/avatar-provider'
+import type { ConversationOverlay } from '../stage/conversation-overlay'
+import type { VisitorInput } from '../stage/visitor-input'
+import {
+  classifyMicrophoneError,
+  MICROPHONE_HINTS,
+  MicrophoneError,
+  openMicrophone,
+  type MicrophoneProblem,
+} from './microphone'
+import { SentenceSplitter } from './sentence-splitter'
+import { SpeechQueue } from './speech-queue'
+import { startVoiceActivity, type VoiceActivity } from './voice-activity'
+import { encodeWav, toBase64 } from './wav-encoder'
+
+type Log = (
+  level: 'info' | 'warn' | 'error',
+  message: string,
+  context?: Record<string, string | number | boolean | null>,
+) => void
+
+export interface ConversationDeps {
+  bridge: KioskBridge
+  overlay: ConversationOverlay
+  input: VisitorInput
+  /** The visitor is engaged: keep the provider session alive. */
+  noteVisitorActivity(): void
+  log: Log
+}
+
+/** After this long without a word or a tap the visitor has gone: the next one starts a new conversation. */
+const VISITOR_GONE_MS = 120_000
+
+function newRequestId(): string {
+  return crypto.randomUUID().replaceAll('-', '')
+}
+
+function mark(name: string): void {
+  performance.mark(name)
+}
+
+/**
+ * Who answers the visitor, and how. Provider mode: the provider's voice chat and knowledge base (TALK). LLM
+ * mode: our microphone and voice-activity detector, speech-to-text and the LLM in main, and the answer spoken
+ * sentence by sentence as REPEAT tasks while the rest is still being written. Both allow barge-in.
+ */
+export class Conversation {
+  private settings: Settings | undefined
+  private session: AvatarSession | undefined
+  private avatarTalking = false
+  private answer: { requestId: string; splitter: SentenceSplitter } | undefined
+  private readonly queue: SpeechQueue
+  private microphone: { stream: MediaStream; vad: VoiceActivity } | undefined
+  private openingMicrophone: Promise<void> | undefined
+  private visitorGoneTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(private readonly deps: ConversationDeps) {
+    this.queue = new SpeechQueue(
+      (sentence) => this.speak(sentence),
+      (error) => deps.log('warn', 'a sentence was not accepted by the avatar', { error: String(error) }),
+    )
+    deps.bridge.onAnswerStream((event) => this.onAnswerStream(event))
+    navigator.mediaDevices?.addEventListener?.('devicechange', () => {
+      if (this.settings?.conversation.mode === 'llm' && !this.microphone) void this.ensureMicrophone()
+    })
+  }
+
+  applySettings(settings: Settings): void {
+    this.settings = settings
+    this.deps.input.setEnabled(settings.conversation.textInput)
+    if (settings.conversation.mode === 'provider') void this.closeMicrophone()
+  }
+
+  /** A session went live. `fresh`: a new start, not a reconnect or rotation in the middle of a conversation. */
+  async onLive(session: AvatarSession, fresh: boolean): Promise<void> {
+    this.session = session
+    this.avatarTalking = false
+    const settings = this.settings
+    if (!settings) return
+    if (settings.conversation.mode === 'provider') await this.startProviderVoiceChat(session)
+    else await this.ensureMicrophone()
+    await this.microphone?.vad.resume().catch(() => undefined)
+    if (fresh && settings.conversation.greeting) this.queue.enqueue(settings.conversation.greeting)
+  }
+
+  onNotLive(ended: boolean): void {
+    this.session = undefined
+    this.avatarTalking = false
+    this.queue.clear()
+    this.cancelAnswer()
+    void this.microphone?.vad.pause().catch(() => undefined)
+    if (ended) this.endConversation()
+  }
+
+  onSessionEvent<Name extends keyof AvatarSessionEvents>(
+    name: Name,
+    _payload: AvatarSessionEvents[Name],
+  ): void {
+    if (name === 'avatarStartTalking') this.avatarTalking = true
+    if (name === 'avatarStopTalking') this.avatarTalking = false
+    if (name === 'userStart') {
+      this.visitorActive()
+      // Provider voice chat: the visitor speaking over the avatar interrupts it.
+      if (this.avatarTalking) this.bargeIn('visitor spoke')
+    }
+  }
+
+  /** A tap on the stage: interrupt the avatar if it is speaking. */
+  tap(): void {
+    this.visitorActive()
+    this.bargeIn('tap')
+  }
+
+  submitText(text: string): void {
+    this.visitorActive()
+    this.deps.overlay.showVisitorUtterance(text)
+    if (this.settings?.conversation.mode === 'llm') {
+      this.bargeIn('new question')
+      this.ask(text)
+    } else {
+      const session = this.session
+      if (!session) return
+      this.bargeIn('new question')
+      session.speak(text, { type: 'talk' }).catch((error: unknown) => {
+        this.deps.log('warn', 'the avatar did not take the question', { error: String(error) })
+      })
+    }
+  }
+
+  private bargeIn(reason: string): void {
+    if (!this.settings?.conversation.bargeIn) return
+    const busy = this.avatarTalking || this.answer !== undefined || !this.queue.idle
+    if (!busy) return
+    this.deps.log('info', 'barge-in', { reason })
+    mark('kiosk:barge-in')
+    this.cancelAnswer()
+    this.queue.clear()
+    this.session
+      ?.interrupt()
+      .catch((error: unknown) => this.deps.log('warn', 'interrupt failed', { error: String(error) }))
+  }
+
+  private async startProviderVoiceChat(session: AvatarSession): Promise<void> {
+    try {
+      await session.startVoiceChat({ muted: false })
+      this.deps.input.setHint(undefined)
+    } catch (error) {
+      this.reportMicrophoneProblem(
+        error instanceof MicrophoneError ? error.problem : classifyMicrophoneError(error),
+        error,
+      )
+    }
+  }
+
+  private ensureMicrophone(): Promise<void> {
+    if (this.microphone) return Promise.resolve()
+    this.openingMicrophone ??= this.openMicrophone().finally(() => (this.openingMicrophone = undefined))
+    return this.openingMicrophone
+  }
+
+  private async openMicrophone(): Promise<void> {
+    const settings = this.settings
+    if (!settings) return
+    let stream: MediaStream | undefined
+    try {
+      stream = await openMicrophone()
+      const vad = await startVoiceActivity({
+        stream,
+        threshold: settings.conversation.vadThreshold,
+        endOfSpeechMs: settings.conversation.endOfSpeechMs,
+        onSpeechStart: () => this.onSpeechStart(),
+        onUtterance: (samples) => void this.onUtterance(samples),
+        onMisfire: () => this.deps.overlay.setListening(false),
+      })
+      this.microphone = { stream, vad }
+      for (const track of stream.getAudioTracks()) {
+        track.addEventListener('ended', () => {
+          void this.closeMicrophone()
+          this.reportMicrophoneProblem('unplugged')
+        })
+      }
+      this.deps.input.setHint(undefined)
+      this.deps.log('info', 'microphone listening')
+    } catch (error) {
+      for (const track of stream?.getTracks() ?? []) track.stop()
+      this.reportMicrophoneProblem(error instanceof MicrophoneError ? error.problem : 'unavailable', error)
+    }
+  }
+
+  private async closeMicrophone(): Promise<void> {
+    const microphone = this.microphone
+    this.microphone = undefined
+    if (!microphone) return
+    await microphone.vad.destroy().catch(() => undefined)
+    for (const track of microphone.stream.getTracks()) track.stop()
+  }
+
+  private reportMicrophoneProblem(problem: MicrophoneProblem, error?: unknown): void {
+    this.deps.log('warn', 'microphone unavailable; offering touch and text', {
+      problem,
+      error: error === undefined ? null : String(error),
+    })
+    this.deps.input.setHint(MICROPHONE_HINTS[problem])
+  }
+
+  private onSpeechStart(): void {
+    if (!this.session) return
+    this.visitorActive()
+    this.deps.overlay.setListening(true)
+    this.bargeIn('visitor spoke')
+  }
+
+  private async onUtterance(samples: Float32Array): Promise<void> {
+    mark('kiosk:speech-end')
+    this.deps.overlay.setListening(false)
+    if (!this.session) return
+    let text: string
+    try {
+      const wav = encodeWav(samples)
+      text = (
+        await call(this.deps.bridge, 'transcribe', { audioBase64: toBase64(wav), format: 'wav' })
+      ).text.trim()
+    } catch (error) {
+      this.deps.log('warn', 'transcription failed; saying the fallback line', { error: String(error) })
+      this.sayFallback()
+      return
+    }
+    mark('kiosk:transcribed')
+    if (!text) return
+    this.deps.overlay.showVisitorUtterance(text)
+    this.ask(text)
+  }
+
+  private ask(text: string): void {
+    this.cancelAnswer()
+    const requestId = newRequestId()
+    this.answer = { requestId, splitter: new SentenceSplitter(this.settings?.avatar.language ?? 'en') }
+    this.deps.noteVisitorActivity()
+    call(this.deps.bridge, 'askAssistant', { requestId, text }).catch((error: unknown) => {
+      if (this.answer?.requestId !== requestId) return
+      this.answer = undefined
+      this.deps.log('warn', 'the question was not accepted; saying the fallback line', {
+        error: String(error),
+      })
+      this.sayFallback()
+    })
+  }
+
+  private onAnswerStream(event: AnswerStreamEvent): void {
+    const answer = this.answer
+    if (!answer || event.requestId !== answer.requestId) return
+    if (event.kind === 'delta') {
+      for (const sentence of answer.splitter.push(event.text)) this.queue.enqueue(sentence)
+      return
+    }
+    this.answer = undefined
+    if (event.kind === 'done') {
+      for (const sentence of answer.splitter.flush()) this.queue.enqueue(sentence)
+      return
+    }
+    this.deps.log('warn', 'the answer failed; saying the fallback line', { code: event.error.code })
+    this.sayFallback()
+  }
+
+  private cancelAnswer(): void {
+    const answer = this.answer
+    this.answer = undefined
+    if (answer)
+      void call(this.deps.bridge, 'cancelAnswer', { requestId: answer.requestId }).catch(() => undefined)
+  }
+
+  private sayFallback(): void {
+    const line = this.settings?.conversation.fallbackLine
+    if (line && this.session) this.queue.enqueue(line)
+  }
+
+  private async speak(sentence: string): Promise<void> {
+    const session = this.session
+    if (!session) throw new Error('no live session')
+    mark('kiosk:sentence-sent')
+    await session.speak(sentence, { type: 'repeat', async: true })
+  }
+
+  private visitorActive(): void {
+    this.deps.noteVisitorActivity()
+    clearTimeout(this.visitorGoneTimer)
+    this.visitorGoneTimer = setTimeout(() => this.endConversation(), VISITOR_GONE_MS)
+  }
+
+  private endConversation(): void {
+    clearTimeout(this.visitorGoneTimer)
+    void call(this.deps.bridge, 'endConversation').catch(() => undefined)
+  }
+}
