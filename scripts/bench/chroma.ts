@@ -26,6 +26,7 @@ interface BenchResult {
   width: number
   height: number
   compositorMs: number
+  compositorGpuMs: number
   baselineMs: number
   compositorSamples: number
   baselineSamples: number
@@ -108,6 +109,8 @@ export async function run(): Promise<Record<string, number>> {
       results[`compositorMs${height}`] = round(result.compositorMs)
       results[`baselineMs${height}`] = round(result.baselineMs)
       results[`ratio${height}`] = round(result.baselineMs / result.compositorMs)
+      results[`compositorGpuMs${height}`] = round(result.compositorGpuMs)
+      results[`ratioGpu${height}`] = round(result.baselineMs / result.compositorGpuMs)
     }
     return results
   } finally {
