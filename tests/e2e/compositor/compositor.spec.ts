@@ -163,6 +163,16 @@ test.describe('keying a still frame', () => {
     expect(pixelAt(out, 2, 296)[3]).toBe(0)
   })
 
+  test('never keys more pixels than the frame has: a small frame on a large canvas renders at its own size', async ({
+    page,
+  }) => {
+    // The 320x96 frame shown three times larger: the drawing buffer shrinks to the frame, the browser scales up.
+    const out = await call(page, 'keyStill', { screen: CHROMA_GREEN, width: 960, height: 288 })
+    expect(out).toMatchObject({ width: 320, height: 96, drawn: true })
+    expect(near(pixelAt(out, 180, 48), [...SKIN, 255], 4)).toBe(true)
+    expect(pixelAt(out, 40, 48)[3]).toBe(0)
+  })
+
   test('scales and positions the avatar on a landscape screen', async ({ page }) => {
     const out = await call(page, 'keyStill', {
       screen: CHROMA_GREEN,

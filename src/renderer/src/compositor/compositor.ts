@@ -59,6 +59,8 @@ const PICK_RETRY_MS = 500
 const PICK_REFRESH_MS = 10_000
 const BORDER_INSET = 2
 const HAVE_CURRENT_DATA = 2
+/** Below this the upscaled avatar would look soft even on a tiny source; keep at least a quarter. */
+const MIN_RENDER_SCALE = 0.25
 
 export function createCompositor({
   video,
@@ -79,7 +81,8 @@ export function createCompositor({
   let destroyed = false
   let frameRequest: number | null = null
 
-  const target: Size = { width: 0, height: 0 } // drawing buffer, device pixels
+  const device: Size = { width: 0, height: 0 } // the canvas box, device pixels
+  const target: Size = { width: 0, height: 0 } // drawing buffer: device pixels, or fewer (see renderScale)
   const view: Size = { width: 0, height: 0 } // the canvas box, CSS pixels
   const frameSize: Size = { width: 0, height: 0 }
   const laidOut: Size = { width: 0, height: 0 } // the frame size the keyer's layout was computed for
@@ -113,10 +116,35 @@ export function createCompositor({
     }
   }
 
+  /**
+   * The avatar never gets more pixels than the cropped frame has: when it is shown larger, the drawing buffer
+   * shrinks and the browser scales the canvas up. Same picture, far fewer fragments to key, which matters on
+   * kiosks without a GPU (SwiftShader keys on the CPU).
+   */
+  function renderScale(): number {
+    if (keyer === null || keyer.frameWidth === 0 || view.width === 0 || device.width === 0) return 1
+    const frame = { width: keyer.frameWidth, height: keyer.frameHeight }
+    const { dest, source } = computePlacement(frame, view, options.placement)
+    const destDeviceWidth = dest.width * (device.width / view.width)
+    if (destDeviceWidth <= 0) return 1
+    const sourceWidth = frame.width * (source.right - source.left)
+    return Math.min(1, Math.max(MIN_RENDER_SCALE, sourceWidth / destDeviceWidth))
+  }
+
+  function sizeBuffer(): void {
+    const scale = renderScale()
+    target.width = Math.max(1, Math.round(device.width * scale))
+    target.height = Math.max(1, Math.round(device.height * scale))
+    // Resizing the drawing buffer clears it: callers redraw in the same task, before the browser paints.
+    if (canvas.width !== target.width) canvas.width = target.width
+    if (canvas.height !== target.height) canvas.height = target.height
+  }
+
   function layOutKeyer(): void {
     if (keyer === null || keyer.frameWidth === 0) return
     laidOut.width = keyer.frameWidth
     laidOut.height = keyer.frameHeight
+    sizeBuffer()
     keyer.setLayout(computePlacement(laidOut, target, options.placement), target)
   }
 
@@ -230,11 +258,9 @@ export function createCompositor({
   function measure(cssWidth: number, cssHeight: number, deviceWidth: number, deviceHeight: number): void {
     view.width = cssWidth
     view.height = cssHeight
-    target.width = Math.max(1, deviceWidth)
-    target.height = Math.max(1, deviceHeight)
-    // Resizing the drawing buffer clears it: redraw in the same task, before the browser paints.
-    if (canvas.width !== target.width) canvas.width = target.width
-    if (canvas.height !== target.height) canvas.height = target.height
+    device.width = Math.max(1, deviceWidth)
+    device.height = Math.max(1, deviceHeight)
+    sizeBuffer()
     layOutKeyer()
     placeVideo()
     redraw()
