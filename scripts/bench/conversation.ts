@@ -1,0 +1,218 @@
+import { readFile } from 'node:fs/promises'
+import { pathToFileURL } from 'node:url'
+import { chromium, type Page } from '@playwright/test'
+import type { Sandbox } from '../../src/main/sandbox'
+import { splitIntoTokens, startFakeOpenAi } from '../../tests/support/fake-openai'
+import { chromiumLaunchOptions } from '../../tests/e2e/support/chromium'
+import { fakeMicrophoneArgs, makeQuestionWav } from '../../tests/e2e/support/fake-microphone'
+import { SANDBOX_KEY, startKiosk, waitForLive } from '../../tests/e2e/support/kiosk'
+import { ensureBuild } from '../ensure-build'
+
+/**
+ * `npm run bench -- conversation`: how soon the avatar starts answering. One run, the fake LLM at 30 tokens/s
+ * with a 120-token answer, the same fake transcription delay for both:
+ *
+ * - ours: the kiosk page (fake microphone → VAD → transcription → streamed answer → first sentence as a
+ *   REPEAT task), from the detector's end-of-speech event to the first REPEAT reaching the sandbox;
+ * - baseline, as the old HeyGen demo does it: transcribe, wait for the whole completion, then one REPEAT.
+ */
+
+const TOKENS_PER_SECOND = 30
+const TRANSCRIPTION_DELAY_MS = 300
+const FIRST_TOKEN_DELAY_MS = 200
+const ROUNDS = 5
+const QUESTION = 'Where can I get breakfast?'
+const FIRST_SENTENCE = 'Breakfast is served in the garden restaurant.'
+
+/** A 120-token answer (by the fake server's tokenisation) whose first sentence is short, as LLM answers are. */
+function answerOf120Tokens(): string {
+  const filler =
+    ' It has fresh pastries, fruit, eggs cooked to order, local cheese and strong coffee every day.'
+  const tokens = splitIntoTokens(FIRST_SENTENCE + filler.repeat(12)).slice(0, 119)
+  tokens.push('today.')
+  return tokens.join('')
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+}
+
+function repeatTasks(sandbox: Sandbox, text: string): number[] {
+  return sandbox
+    .sessions()
+    .flatMap((session) => session.tasks)
+    .filter((task) => task.type === 'repeat' && task.text === text)
+    .map((task) => task.at)
+}
+
+async function speechEnds(page: Page): Promise<number[]> {
+  return page.evaluate(() =>
+    performance.getEntriesByName('kiosk:speech-end').map((entry) => performance.timeOrigin + entry.startTime),
+  )
+}
+
+async function rest(
+  baseUrl: string,
+  path: string,
+  token: string | undefined,
+  body: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : { 'X-Api-Key': SANDBOX_KEY }),
+    },
+    body: JSON.stringify(body),
+  })
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`)
+  return ((await response.json()) as { data: unknown }).data
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  ensureBuild()
+  const answer = answerOf120Tokens()
+  const tokens = splitIntoTokens(answer)
+  // The splitter hands out the first sentence once the first letter of the second one has arrived.
+  const firstSentenceReadyToken = tokens.findIndex(
+    (_, index) => tokens.slice(0, index).join('').trim() === FIRST_SENTENCE,
+  )
+  const inherentMs =
+    TRANSCRIPTION_DELAY_MS + FIRST_TOKEN_DELAY_MS + (firstSentenceReadyToken * 1000) / TOKENS_PER_SECOND
+
+  const llm = await startFakeOpenAi({
+    tokensPerSecond: TOKENS_PER_SECOND,
+    transcriptionDelayMs: TRANSCRIPTION_DELAY_MS,
+    firstTokenDelayMs: FIRST_TOKEN_DELAY_MS,
+    transcript: QUESTION,
+    answer,
+  })
+  const kiosk = await startKiosk({
+    settings: {
+      conversation: { mode: 'llm', greeting: '' },
+      llm: { baseUrl: llm.baseUrl, apiKey: 'bench-llm-key-0123456789' },
+      ...(process.env.BENCH_PLAIN ? { display: { chromaKey: { enabled: false } } } : {}),
+    },
+  })
+  const wav = makeQuestionWav('bench-breakfast', QUESTION, 1, 6)
+  const browser = await chromium.launch(chromiumLaunchOptions(fakeMicrophoneArgs(wav)))
+  try {
+    // Ours: every loop of the fake microphone is one question.
+    const page = await browser.newPage()
+    await page.goto(kiosk.host.url)
+    await waitForLive(page, 20_000)
+    const ours: number[] = []
+    for (let round = 0; round < ROUNDS; round += 1) {
+      await new Promise<void>((resolve, reject) => {
+        const deadline = Date.now() + 30_000
+        const check = async () => {
+          const ends = await speechEnds(page)
+          const firsts = repeatTasks(kiosk.sandbox, FIRST_SENTENCE)
+          if (ends.length > round && firsts.length > round) return resolve()
+          if (Date.now() > deadline) return reject(new Error('no answer within 30 s'))
+          setTimeout(() => void check(), 50)
+        }
+        void check()
+      })
+      const end = (await speechEnds(page))[round] as number
+      const first = repeatTasks(kiosk.sandbox, FIRST_SENTENCE).find((at) => at >= end) as number
+      ours.push(first - end)
+      if (process.env.BENCH_DEBUG) {
+        const marks = await page.evaluate(() =>
+          ['kiosk:speech-end', 'kiosk:transcribed', 'kiosk:sentence-sent'].map((name) =>
+            performance
+              .getEntriesByName(name)
+              .map((entry) => Math.round(performance.timeOrigin + entry.startTime)),
+          ),
+        )
+        const requests = llm.requests.map((request) => `${request.path}@${request.receivedAt - end}`)
+        process.stderr.write(
+          `round ${round}: end=${end} marks=${JSON.stringify(marks.map((list) => list.map((at) => at - end)))} requests=${requests.join(' ')} first=${first - end}\n`,
+        )
+      }
+    }
+    await page.close()
+
+    // Baseline: the same fake services, the old demo's order of work, on a session of its own.
+    const token = (await rest(kiosk.sandbox.baseUrl, '/v1/streaming.create_token', undefined, {})) as {
+      token: string
+    }
+    const session = (await rest(kiosk.sandbox.baseUrl, '/v1/streaming.new', token.token, {
+      quality: 'low',
+      avatar_name: 'bench',
+      version: 'v2',
+    })) as { session_id: string }
+    await rest(kiosk.sandbox.baseUrl, '/v1/streaming.start', token.token, { session_id: session.session_id })
+    const audio = await readFile(wav)
+    const baseline: number[] = []
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const end = Date.now()
+      const form = new FormData()
+      form.append('model', 'whisper-1')
+      form.append('file', new Blob([audio], { type: 'audio/wav' }), 'utterance.wav')
+      const transcribed = (await (
+        await fetch(`${llm.baseUrl}/audio/transcriptions`, { method: 'POST', body: form })
+      ).json()) as { text: string }
+      const completion = await fetch(`${llm.baseUrl}/chat/completions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          model: 'gpt-4o-mini',
+          stream: true,
+          messages: [{ role: 'user', content: transcribed.text }],
+        }),
+      })
+      const text = (await completion.text())
+        .split('\n')
+        .filter((line) => line.startsWith('data: {'))
+        .map(
+          (line) =>
+            (JSON.parse(line.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta
+              .content ?? '',
+        )
+        .join('')
+      await rest(kiosk.sandbox.baseUrl, '/v1/streaming.task', token.token, {
+        session_id: session.session_id,
+        text,
+        task_type: 'repeat',
+        task_mode: 'async',
+      })
+      const arrived = repeatTasks(kiosk.sandbox, text).find((at) => at >= end) as number
+      baseline.push(arrived - end)
+    }
+    await rest(kiosk.sandbox.baseUrl, '/v1/streaming.stop', token.token, { session_id: session.session_id })
+
+    const oursMs = median(ours)
+    const baselineMs = median(baseline)
+    return {
+      bench: 'conversation',
+      rounds: ROUNDS,
+      tokensPerSecond: TOKENS_PER_SECOND,
+      answerTokens: tokens.length,
+      speechEndToFirstRepeatMs: { ours: Math.round(oursMs), baselineWholeCompletion: Math.round(baselineMs) },
+      speedup: Math.round((baselineMs / oursMs) * 100) / 100,
+      speedupGoal: 3,
+      fakeDelaysMs: {
+        transcription: TRANSCRIPTION_DELAY_MS,
+        firstToken: FIRST_TOKEN_DELAY_MS,
+        firstSentenceTokens: Math.round((firstSentenceReadyToken * 1000) / TOKENS_PER_SECOND),
+        total: Math.round(inherentMs),
+      },
+      appOverheadMs: Math.round(oursMs - inherentMs),
+      appOverheadGoalMs: 100,
+      samples: { ours: ours.map(Math.round), baseline: baseline.map(Math.round) },
+    }
+  } finally {
+    await browser.close()
+    await kiosk.stop()
+    await llm.close()
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.stdout.write(`${JSON.stringify(await run())}\n`)
+}
