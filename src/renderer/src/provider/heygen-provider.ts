@@ -2,7 +2,6 @@ import StreamingAvatar, {
   StreamingEvents,
   TaskMode,
   TaskType,
-  type StartAvatarRequest,
   type StartAvatarResponse,
 } from '@heygen/streaming-avatar'
 import type {
@@ -10,8 +9,8 @@ import type {
   AvatarSession,
   AvatarSessionEvent,
   AvatarSessionEvents,
-  AvatarStartOptions,
 } from './avatar-provider'
+import { toStartRequest } from './heygen-start-request'
 
 /** The SDK keeps its chat socket private; we watch it because a closed chat socket means a dead session. */
 interface SdkInternals {
@@ -53,22 +52,6 @@ const EVENT_MAP: readonly [StreamingEvents, AvatarSessionEvent, (detail: unknown
     (detail) => ({ quality: String(detail) }),
   ],
 ]
-
-export function toStartRequest(options: AvatarStartOptions): StartAvatarRequest {
-  return {
-    avatarName: options.avatarName,
-    quality: options.quality as StartAvatarRequest['quality'],
-    ...(options.voice ? { voice: options.voice as StartAvatarRequest['voice'] } : {}),
-    ...(options.language ? { language: options.language } : {}),
-    ...(options.knowledgeId ? { knowledgeId: options.knowledgeId } : {}),
-    ...(options.knowledgeBase ? { knowledgeBase: options.knowledgeBase } : {}),
-    ...(options.sttSettings ? { sttSettings: options.sttSettings as StartAvatarRequest['sttSettings'] } : {}),
-    voiceChatTransport: options.voiceChatTransport as StartAvatarRequest['voiceChatTransport'],
-    activityIdleTimeout: options.activityIdleTimeout,
-    useSilencePrompt: options.useSilencePrompt,
-    enablePushToTalk: options.enablePushToTalk,
-  }
-}
 
 class HeygenSession implements AvatarSession {
   private readonly listeners = new Map<AvatarSessionEvent, Set<Listener>>()
