@@ -53,9 +53,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw new CliUsageError(error instanceof Error ? error.message : String(error))
   }
   const codec = values.codec as string | undefined
-  if (codec !== undefined && codec !== 'vp8' && codec !== 'h264') throw new CliUsageError(`--codec must be vp8 or h264, got ${codec}`)
+  if (codec !== undefined && codec !== 'vp8' && codec !== 'h264')
+    throw new CliUsageError(`--codec must be vp8 or h264, got ${codec}`)
   const logLevel = (values['log-level'] as string | undefined) ?? 'info'
-  if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new CliUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`)
+  if (!LOG_LEVELS.includes(logLevel as LogLevel))
+    throw new CliUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`)
   const options: CliArgs['options'] = {}
   const port = integer(values.port, '--port', 0, 65535)
   const maxConcurrent = integer(values['max-concurrent'], '--max-concurrent', 1, 1000)
@@ -72,7 +74,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
 function integer(raw: unknown, flag: string, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined
   const value = Number(raw)
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+  if (
+    typeof raw !== 'string' ||
+    raw.trim() === '' ||
+    !Number.isInteger(value) ||
+    value < min ||
+    value > max
+  ) {
     throw new CliUsageError(`${flag} must be an integer from ${min} to ${max}, got ${String(raw)}`)
   }
   return value

@@ -13,7 +13,12 @@ export const faultSchema = z.discriminatedUnion('type', [
     code: z.number().int().optional(),
     message: z.string().optional(),
   }),
-  z.object({ type: z.literal('delay'), path, ms: z.number().int().min(0).max(120_000), times: z.number().int().positive().default(1) }),
+  z.object({
+    type: z.literal('delay'),
+    path,
+    ms: z.number().int().min(0).max(120_000),
+    times: z.number().int().positive().default(1),
+  }),
   z.object({ type: z.literal('disconnect'), session: target }),
   z.object({ type: z.literal('drop-chat-socket'), session: target }),
   z.object({ type: z.literal('refuse-sessions'), on: z.boolean() }),

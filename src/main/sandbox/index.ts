@@ -34,7 +34,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const address = await server.listen()
   const host = ['0.0.0.0', '::', ''].includes(resolved.host) ? '127.0.0.1' : resolved.host
   const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
-  resolved.log('info', 'sandbox listening', { baseUrl, codec: resolved.codec, maxConcurrent: resolved.maxConcurrent })
+  resolved.log('info', 'sandbox listening', {
+    baseUrl,
+    codec: resolved.codec,
+    maxConcurrent: resolved.maxConcurrent,
+  })
   let closing: Promise<void> | undefined
   return {
     baseUrl,

@@ -37,7 +37,8 @@ export class ProcessRegistry {
 
 /** ffmpeg ignores SIGTERM while blocked on a stdin read, so end stdin first, then escalate. */
 export function stopProcess(child: ChildProcess, graceMs = KILL_GRACE_MS): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve()
   return new Promise<void>((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
     const done = (): void => {

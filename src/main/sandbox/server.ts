@@ -49,7 +49,10 @@ export class SandboxServer {
     }
     this.controlContext = { sessions: this.sessions, faults: this.faults, health: () => this.health() }
     this.http = createServer((req, res) => void this.handleRequest(req, res))
-    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head))
+    this.http.on(
+      'upgrade',
+      (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head),
+    )
   }
 
   listen(): Promise<AddressInfo> {
@@ -89,9 +92,13 @@ export class SandboxServer {
       : (request.activity_idle_timeout ?? DEFAULT_IDLE_TIMEOUT_SECONDS)
     const idleTimeoutSeconds = Math.min(MAX_IDLE_TIMEOUT_SECONDS, requestedIdle)
     if (idleTimeoutSeconds < 30) {
-      this.options.log('warn', 'activity_idle_timeout below the provider minimum of 30 s: accepted for tests', {
-        seconds: idleTimeoutSeconds,
-      })
+      this.options.log(
+        'warn',
+        'activity_idle_timeout below the provider minimum of 30 s: accepted for tests',
+        {
+          seconds: idleTimeoutSeconds,
+        },
+      )
     }
     const session = new Session(
       {
@@ -99,7 +106,11 @@ export class SandboxServer {
         livekitToken: randomBytes(24).toString('base64url'),
         quality: request.quality ?? DEFAULT_QUALITY,
         avatar,
-        voice: { language: espeakLanguage(request.language ?? undefined), variant: avatar.voiceVariant, rate: request.voice?.rate ?? 1 },
+        voice: {
+          language: espeakLanguage(request.language ?? undefined),
+          variant: avatar.voiceVariant,
+          rate: request.voice?.rate ?? 1,
+        },
         persona: personaFrom(request.knowledge_base ?? undefined),
         transport: request.ia_is_livekit_transport ? 'livekit' : 'websocket',
         idleTimeoutSeconds,
@@ -153,7 +164,8 @@ export class SandboxServer {
       sendJson(res, reply.status, reply.body)
     } catch (error) {
       const reply = errorReply(error)
-      if (reply.status >= 500) this.options.log('error', 'request failed', { path: pathname, error: String(error) })
+      if (reply.status >= 500)
+        this.options.log('error', 'request failed', { path: pathname, error: String(error) })
       if (!res.headersSent) sendJson(res, reply.status, reply.body)
       else res.end()
     }

@@ -1,4 +1,6 @@
-import { expect, test, type Page } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
+import { chromium, expect, test, type Page } from '@playwright/test'
+import { chromiumLaunchOptions } from '../support/chromium'
 import { buildHarness, serveStatic, type StaticServer } from '../support/harness'
 import { startSandbox, type Sandbox, type SessionSnapshot } from '../../../src/main/sandbox/index'
 import type { HarnessEvent, HarnessStartOptions, HarnessStartResult } from './harness/api'
@@ -60,11 +62,18 @@ function session(id: string): SessionSnapshot | undefined {
 
 async function waitForVideo(page: Page, width: number, height: number): Promise<void> {
   await expect
-    .poll(() => page.evaluate(() => [document.querySelector('video')!.videoWidth, document.querySelector('video')!.videoHeight]))
+    .poll(() =>
+      page.evaluate(() => [
+        document.querySelector('video')!.videoWidth,
+        document.querySelector('video')!.videoHeight,
+      ]),
+    )
     .toEqual([width, height])
 }
 
-test('createStartAvatar reaches STREAM_READY within 10 s, with the character on key green at 720p', async ({ page }) => {
+test('createStartAvatar reaches STREAM_READY within 10 s, with the character on key green at 720p', async ({
+  page,
+}) => {
   await openHarness(page)
   const started = await start(page, { quality: 'high' })
   expect(started.readyMs).toBeLessThan(10_000)
@@ -83,7 +92,9 @@ test('createStartAvatar reaches STREAM_READY within 10 s, with the character on 
   await page.evaluate(() => window.sandboxHarness.waitForEvent('stream_disconnected'))
 })
 
-test('a repeat task emits the talking events in order, and the audio gets loud, then quiet', async ({ page }) => {
+test('a repeat task emits the talking events in order, and the audio gets loud, then quiet', async ({
+  page,
+}) => {
   await openHarness(page)
   const started = await start(page, { quality: 'low' })
   await waitForVideo(page, 640, 360)
@@ -96,7 +107,10 @@ test('a repeat task emits the talking events in order, and the audio gets loud, 
     duration_ms: number
   }
   expect(reply.duration_ms).toBeGreaterThan(1000)
-  const stop = await page.evaluate((index) => window.sandboxHarness.waitForEvent('avatar_stop_talking', index), 0)
+  const stop = await page.evaluate(
+    (index) => window.sandboxHarness.waitForEvent('avatar_stop_talking', index),
+    0,
+  )
   const peak = await page.evaluate((since) => window.sandboxHarness.audioPeak(since), before)
   expect(peak).toBeGreaterThan(0.02)
   expect(peak).toBeGreaterThan(idle * 10)
@@ -124,7 +138,8 @@ test('the mouth moves while the avatar speaks', async ({ page }) => {
   await start(page, { quality: 'medium' })
   await waitForVideo(page, 854, 480)
   await page.waitForTimeout(500)
-  const mouthOpen = async (): Promise<number> => (await page.evaluate(() => window.sandboxHarness.frameStats())).mouthOpen
+  const mouthOpen = async (): Promise<number> =>
+    (await page.evaluate(() => window.sandboxHarness.frameStats())).mouthOpen
   const idle: number[] = []
   for (let i = 0; i < 5; i++) {
     idle.push(await mouthOpen())
@@ -132,7 +147,11 @@ test('the mouth moves while the avatar speaks', async ({ page }) => {
   }
   expect(Math.max(...idle)).toBeLessThan(0.02)
   await page.evaluate(() =>
-    window.sandboxHarness.speak('Open wide and say aaah, then ooh, then a long sentence with many syllables.', 'repeat', 'async'),
+    window.sandboxHarness.speak(
+      'Open wide and say aaah, then ooh, then a long sentence with many syllables.',
+      'repeat',
+      'async',
+    ),
   )
   await page.evaluate(() => window.sandboxHarness.waitForEvent('avatar_start_talking'))
   const talking: number[] = []
@@ -160,7 +179,9 @@ test('interrupt cuts speech short', async ({ page }) => {
   await page.waitForTimeout(1000)
   const interruptedAt = await page.evaluate(() => window.sandboxHarness.now())
   // The avatar is audibly speaking when interrupted, or the test would prove nothing.
-  expect(await page.evaluate((since) => window.sandboxHarness.audioPeak(since), interruptedAt - 400)).toBeGreaterThan(0.02)
+  expect(
+    await page.evaluate((since) => window.sandboxHarness.audioPeak(since), interruptedAt - 400),
+  ).toBeGreaterThan(0.02)
   await page.evaluate(() => window.sandboxHarness.interrupt())
   const stop = await page.evaluate(() => window.sandboxHarness.waitForEvent('avatar_stop_talking', 0, 5000))
   expect(stop.at - interruptedAt).toBeLessThan(1500)
@@ -186,7 +207,9 @@ test('a LiveKit leave fault makes the SDK emit stream_disconnected', async ({ pa
     body: JSON.stringify({ type: 'disconnect', session: started.sessionId }),
   })
   expect(response.status).toBe(200)
-  const disconnected = await page.evaluate(() => window.sandboxHarness.waitForEvent('stream_disconnected', 0, 10_000))
+  const disconnected = await page.evaluate(() =>
+    window.sandboxHarness.waitForEvent('stream_disconnected', 0, 10_000),
+  )
   expect(disconnected.type).toBe('stream_disconnected')
   // Like the provider's, the session outlives the dropped connection until it is stopped: it still counts.
   expect(session(started.sessionId)?.state).toBe('open')
@@ -194,7 +217,9 @@ test('a LiveKit leave fault makes the SDK emit stream_disconnected', async ({ pa
   expect(session(started.sessionId)?.state).toBe('closed')
 })
 
-test('the concurrency limit refuses a third session, and a used token cannot start another', async ({ browser }) => {
+test('the concurrency limit refuses a third session, and a used token cannot start another', async ({
+  browser,
+}) => {
   const pages = await Promise.all([browser.newPage(), browser.newPage(), browser.newPage()])
   try {
     for (const page of pages) await openHarness(page)
@@ -208,7 +233,10 @@ test('the concurrency limit refuses a third session, and a used token cannot sta
     expect(sandbox.sessions().filter((s) => s.state === 'open')).toHaveLength(2)
 
     const token = await (
-      await fetch(`${sandbox.baseUrl}/v1/streaming.create_token`, { method: 'POST', headers: { 'x-api-key': API_KEY } })
+      await fetch(`${sandbox.baseUrl}/v1/streaming.create_token`, {
+        method: 'POST',
+        headers: { 'x-api-key': API_KEY },
+      })
     ).json()
     await pages[0]!.evaluate(() => window.sandboxHarness.stop())
     expect(session(first.sessionId)?.state).toBe('closed')
@@ -233,7 +261,9 @@ test('the concurrency limit refuses a third session, and a used token cannot sta
 test('activity_idle_timeout ends an idle session with a LiveKit leave', async ({ page }) => {
   await openHarness(page)
   const started = await start(page, { quality: 'low', activityIdleTimeout: 2 })
-  const disconnected = await page.evaluate(() => window.sandboxHarness.waitForEvent('stream_disconnected', 0, 10_000))
+  const disconnected = await page.evaluate(() =>
+    window.sandboxHarness.waitForEvent('stream_disconnected', 0, 10_000),
+  )
   const closed = session(started.sessionId)!
   expect(closed.state).toBe('closed')
   expect(closed.closedAt! - closed.createdAt).toBeGreaterThanOrEqual(1900)
@@ -270,12 +300,97 @@ test('H.264 sessions stream too', async ({ page }) => {
   const h264 = await startSandbox({ port: 0, codec: 'h264' })
   try {
     await openHarness(page)
-    const started = await page.evaluate((baseUrl) => window.sandboxHarness.start({ baseUrl, quality: 'medium' }), h264.baseUrl)
+    const started = await page.evaluate(
+      (baseUrl) => window.sandboxHarness.start({ baseUrl, quality: 'medium' }),
+      h264.baseUrl,
+    )
     expect(started.readyMs).toBeLessThan(10_000)
     await waitForVideo(page, 854, 480)
     const stats = await page.evaluate(() => window.sandboxHarness.frameStats())
     expect(stats.borderGreen).toBeGreaterThan(0.85)
   } finally {
     await h264.close()
+  }
+})
+
+test('talk text from the SDK reaches the sandbox over the chat socket (WebSocket transport)', async ({
+  page,
+}) => {
+  await openHarness(page)
+  const started = await start(page, { quality: 'low' })
+  await page.evaluate(() => window.sandboxHarness.speak('Hello there', 'talk', 'async'))
+  await expect
+    .poll(() => session(started.sessionId)?.tasks)
+    .toEqual([{ type: 'talk', text: 'Hello there', at: expect.any(Number) }])
+  await page.evaluate(() => window.sandboxHarness.waitForEvent('avatar_start_talking'))
+})
+
+test('LiveKit transport: talk text goes over a published data channel, visitor events over the room', async ({
+  page,
+}) => {
+  await openHarness(page)
+  const started = await start(page, { quality: 'low', voiceChatTransport: 'livekit' })
+  expect(session(started.sessionId)?.transport).toBe('livekit')
+  // publishData makes livekit-client negotiate its publisher connection with the sandbox first.
+  await page.evaluate(() => window.sandboxHarness.speak('What is your name?', 'talk', 'async'))
+  await expect
+    .poll(() => session(started.sessionId)?.tasks, { timeout: 15_000 })
+    .toEqual([{ type: 'talk', text: 'What is your name?', at: expect.any(Number) }])
+  await page.evaluate(() => window.sandboxHarness.waitForEvent('avatar_end_message', 0, 15_000))
+  await fetch(`${sandbox.baseUrl}/__sandbox/sessions/${started.sessionId}/user-says`, {
+    method: 'POST',
+    body: JSON.stringify({ text: 'Thank you' }),
+  })
+  const userEnd = await page.evaluate(() => window.sandboxHarness.waitForEvent('user_end_message'))
+  expect(userEnd.detail).toMatchObject({ type: 'user_end_message', message: 'Thank you' })
+})
+
+/** A microphone that says one sentence between stretches of silence, looped by Chromium's fake capture. */
+function fakeMicrophoneWav(path: string): string {
+  const speech = `${path}.speech.wav`
+  execFileSync('espeak-ng', ['-v', 'en-us', '-w', speech, 'Hello, can you hear me? I have a question.'])
+  execFileSync('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-y', '-i', speech],
+    ...['-af', 'adelay=1500:all=1,apad=pad_dur=2.5', '-ar', '48000', '-ac', '1', path],
+  ])
+  return path
+}
+
+test('voice chat: the microphone drives user_start/user_stop (WebSocket) and counts as voice chat (LiveKit)', async () => {
+  const wav = fakeMicrophoneWav(test.info().outputPath('question.wav'))
+  const browser = await chromium.launch(
+    chromiumLaunchOptions([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${wav}`,
+    ]),
+  )
+  try {
+    const page = await browser.newPage()
+    await openHarness(page)
+    const overChatSocket = await start(page, { quality: 'low' })
+    await page.evaluate(() => window.sandboxHarness.startVoiceChat())
+    const userStart = await page.evaluate(() => window.sandboxHarness.waitForEvent('user_start', 0, 15_000))
+    expect(userStart.detail).toMatchObject({ event_type: 'user_start', task_id: expect.any(String) })
+    const userStop = await page.evaluate(() => window.sandboxHarness.waitForEvent('user_stop', 0, 15_000))
+    expect((userStop.detail as { task_id: string }).task_id).toBe(
+      (userStart.detail as { task_id: string }).task_id,
+    )
+    await page.evaluate(() => window.sandboxHarness.stop())
+    expect(session(overChatSocket.sessionId)?.state).toBe('closed')
+
+    const livekitPage = await browser.newPage()
+    await openHarness(livekitPage)
+    const overLiveKit = await start(livekitPage, { quality: 'low', voiceChatTransport: 'livekit' })
+    await livekitPage.evaluate(() => window.sandboxHarness.speak('Only repeating so far.', 'repeat', 'async'))
+    // The SDK publishes the microphone (addTrack, then a publisher offer) and waits 4 s before resolving.
+    await livekitPage.evaluate(() => window.sandboxHarness.startVoiceChat())
+    const said = await fetch(`${sandbox.baseUrl}/__sandbox/sessions/${overLiveKit.sessionId}/user-says`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'Hello' }),
+    })
+    expect(await said.json()).toMatchObject({ answered: true })
+  } finally {
+    await browser.close()
   }
 })

@@ -28,7 +28,9 @@ describe('correctChatSocketUrl', () => {
   })
 
   it('leaves the public provider URL as the SDK built it', () => {
-    expect(correctChatSocketUrl('https://api.heygen.com', sdkUrl('api.heygen.com'))).toBe(sdkUrl('api.heygen.com'))
+    expect(correctChatSocketUrl('https://api.heygen.com', sdkUrl('api.heygen.com'))).toBe(
+      sdkUrl('api.heygen.com'),
+    )
   })
 
   it('keeps the arch_version parameter and every other query parameter', () => {
@@ -43,7 +45,11 @@ describe('correctChatSocketUrl', () => {
     ['another path', 'http://127.0.0.1:43125', `wss://127.0.0.1/v1/ws/other${QUERY}`],
     ['a LiveKit signal URL', 'http://127.0.0.1:43125', 'ws://127.0.0.1:43125/rtc?access_token=x'],
     ['a URL that already has a port', 'http://127.0.0.1:43125', `wss://127.0.0.1:9999${CHAT_SOCKET_PATH}`],
-    ['a path that only starts like the chat path', 'http://127.0.0.1:43125', `wss://127.0.0.1${CHAT_SOCKET_PATH}x`],
+    [
+      'a path that only starts like the chat path',
+      'http://127.0.0.1:43125',
+      `wss://127.0.0.1${CHAT_SOCKET_PATH}x`,
+    ],
     ['a non-http base URL', 'file:///app/index.html', sdkUrl('127.0.0.1')],
     ['an unparsable base URL', 'not a url', sdkUrl('127.0.0.1')],
     ['an unparsable socket URL', 'http://127.0.0.1:43125', '::nonsense::'],
@@ -99,7 +105,9 @@ describe('installChatSocketUrlFix', () => {
     installChatSocketUrlFix('http://127.0.0.1:6000', target)
     expect(target.WebSocket).toBe(wrapped)
     expect(Object.getPrototypeOf(target.WebSocket)).toBe(FakeWebSocket)
-    expect(new target.WebSocket(sdkUrl('127.0.0.1')).url).toBe(`ws://127.0.0.1:6000${CHAT_SOCKET_PATH}${QUERY}`)
+    expect(new target.WebSocket(sdkUrl('127.0.0.1')).url).toBe(
+      `ws://127.0.0.1:6000${CHAT_SOCKET_PATH}${QUERY}`,
+    )
   })
 
   it('is reversible', () => {
@@ -111,7 +119,9 @@ describe('installChatSocketUrlFix', () => {
     uninstall()
     expect(target.WebSocket).toBe(FakeWebSocket)
     installChatSocketUrlFix('http://127.0.0.1:7000', target)
-    expect(new target.WebSocket(sdkUrl('127.0.0.1')).url).toBe(`ws://127.0.0.1:7000${CHAT_SOCKET_PATH}${QUERY}`)
+    expect(new target.WebSocket(sdkUrl('127.0.0.1')).url).toBe(
+      `ws://127.0.0.1:7000${CHAT_SOCKET_PATH}${QUERY}`,
+    )
   })
 
   it('does not clobber a WebSocket someone else installed after it', () => {

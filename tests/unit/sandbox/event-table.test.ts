@@ -40,7 +40,8 @@ describe('event table', () => {
   it('gives every event exactly one channel per transport and a task_id', () => {
     for (const [name, spec] of Object.entries(EVENT_TABLE)) {
       expect(spec.fields, name).toContain('task_id')
-      for (const channel of Object.values(spec.channel)) expect(['data-channel', 'chat-socket']).toContain(channel)
+      for (const channel of Object.values(spec.channel))
+        expect(['data-channel', 'chat-socket']).toContain(channel)
     }
   })
 

@@ -56,7 +56,8 @@ describe('character frames', () => {
     const frames = ([0, 1, 2, 3] as MouthState[]).map((mouth) => set.frame(mouth, 'open'))
     expect(new Set(frames.map((frame) => frame.toString('base64'))).size).toBe(4)
     const differingRows = new Set<number>()
-    for (let i = 0; i < 640 * 360; i++) if (frames[0]![i] !== frames[3]![i]) differingRows.add(Math.floor(i / 640))
+    for (let i = 0; i < 640 * 360; i++)
+      if (frames[0]![i] !== frames[3]![i]) differingRows.add(Math.floor(i / 640))
     expect(Math.min(...differingRows)).toBeGreaterThan(360 * 0.5)
     expect(Math.max(...differingRows)).toBeLessThan(360 * 0.7)
   })
@@ -95,11 +96,15 @@ describe('ffmpeg arguments', () => {
 
   it('sends H.264 as constrained baseline with parameter sets before each keyframe', () => {
     const args = videoEncoderArgs('h264', VIDEO_PROFILES.low, 40000)
-    expect(args).toEqual(expect.arrayContaining(['libx264', 'baseline', 'dump_extra=freq=keyframe', '640x360']))
+    expect(args).toEqual(
+      expect.arrayContaining(['libx264', 'baseline', 'dump_extra=freq=keyframe', '640x360']),
+    )
   })
 
   it('encodes mono 48 kHz PCM from stdin as 20 ms Opus frames', () => {
     const args = audioEncoderArgs(40002)
-    expect(args).toEqual(expect.arrayContaining(['s16le', '48000', 'libopus', '-frame_duration', '20', 'pipe:0']))
+    expect(args).toEqual(
+      expect.arrayContaining(['s16le', '48000', 'libopus', '-frame_duration', '20', 'pipe:0']),
+    )
   })
 })

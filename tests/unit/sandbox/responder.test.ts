@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { bestSentence, DEFAULT_PERSONA, personaFrom, respond } from '../../../src/main/sandbox/speech/responder'
+import {
+  bestSentence,
+  DEFAULT_PERSONA,
+  personaFrom,
+  respond,
+} from '../../../src/main/sandbox/speech/responder'
 
 describe('responder', () => {
   const museum = personaFrom(

@@ -29,7 +29,11 @@ async function call(
     body: method === 'GET' ? undefined : JSON.stringify(options.body ?? {}),
   })
   const text = await response.text()
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: response.headers }
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    headers: response.headers,
+  }
 }
 
 async function newToken(sandbox: Sandbox): Promise<string> {
@@ -142,7 +146,10 @@ describe('sandbox REST', () => {
     const missingId = await call(sandbox, 'POST', '/v1/streaming.keep_alive', { token: first.token })
     expect(missingId.status).toBe(401)
     expect(missingId.body).toMatchObject({ code: 400112 })
-    const byKey = await call(sandbox, 'POST', '/v1/streaming.start', { apiKey: API_KEY, body: { session_id: first.id } })
+    const byKey = await call(sandbox, 'POST', '/v1/streaming.start', {
+      apiKey: API_KEY,
+      body: { session_id: first.id },
+    })
     expect(byKey.status).toBe(200)
   })
 
@@ -154,14 +161,20 @@ describe('sandbox REST', () => {
     expect(refused.status).toBeGreaterThanOrEqual(400)
     expect(refused.status).toBeLessThan(500)
     expect(refused.body).toMatchObject({ code: 10007 })
-    await call(sandbox, 'POST', '/v1/streaming.stop', { token: second.token, body: { session_id: second.id } })
+    await call(sandbox, 'POST', '/v1/streaming.stop', {
+      token: second.token,
+      body: { session_id: second.id },
+    })
     const retried = await call(sandbox, 'POST', '/v1/streaming.new', { token })
     expect(retried.status).toBe(200)
   })
 
   it('stop closes the session; the control API shows it closed and later calls get 400006', async () => {
     const session = await newSession(sandbox, { quality: 'low', ia_is_livekit_transport: true })
-    const stopped = await call(sandbox, 'POST', '/v1/streaming.stop', { token: session.token, body: { session_id: session.id } })
+    const stopped = await call(sandbox, 'POST', '/v1/streaming.stop', {
+      token: session.token,
+      body: { session_id: session.id },
+    })
     expect(stopped.status).toBe(200)
     const entry = (await controlSessions(sandbox)).find((s) => s.id === session.id)
     expect(entry).toEqual({
@@ -250,7 +263,8 @@ describe('sandbox REST', () => {
     expect(arm.status).toBe(200)
     const token = await newToken(sandbox)
     const statuses: number[] = []
-    for (let i = 0; i < 4; i++) statuses.push((await call(sandbox, 'POST', '/v1/streaming.new', { token })).status)
+    for (let i = 0; i < 4; i++)
+      statuses.push((await call(sandbox, 'POST', '/v1/streaming.new', { token })).status)
     expect(statuses).toEqual([500, 500, 500, 200])
   })
 
@@ -298,19 +312,33 @@ describe('sandbox REST', () => {
   it('user-says answers 200 for open sessions, 409 for closed, 404 for unknown, 400 without text', async () => {
     const session = await newSession(sandbox)
     const say = (id: string, body: unknown): Promise<Response> =>
-      fetch(`${sandbox.baseUrl}/__sandbox/sessions/${id}/user-says`, { method: 'POST', body: JSON.stringify(body) })
+      fetch(`${sandbox.baseUrl}/__sandbox/sessions/${id}/user-says`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      })
     const ok = await say(session.id, { text: 'hello' })
     expect(ok.status).toBe(200)
     expect(await ok.json()).toEqual({ task_id: expect.any(String), answered: true })
     expect((await say(session.id, {})).status).toBe(400)
     expect((await say('nope', { text: 'hi' })).status).toBe(404)
-    await call(sandbox, 'POST', '/v1/streaming.stop', { token: session.token, body: { session_id: session.id } })
+    await call(sandbox, 'POST', '/v1/streaming.stop', {
+      token: session.token,
+      body: { session_id: session.id },
+    })
     expect((await say(session.id, { text: 'hi' })).status).toBe(409)
   })
 
   it('health reports the sandbox state', async () => {
-    const health = (await (await fetch(`${sandbox.baseUrl}/__sandbox/health`)).json()) as Record<string, unknown>
-    expect(health).toMatchObject({ ok: true, maxConcurrent: 2, codec: 'vp8', openSessions: expect.any(Number) })
+    const health = (await (await fetch(`${sandbox.baseUrl}/__sandbox/health`)).json()) as Record<
+      string,
+      unknown
+    >
+    expect(health).toMatchObject({
+      ok: true,
+      maxConcurrent: 2,
+      codec: 'vp8',
+      openSessions: expect.any(Number),
+    })
   })
 
   it('answers prepareConnection’s HEAD', async () => {
@@ -413,7 +441,10 @@ describe('sandbox sockets', () => {
     const avatar = join.otherParticipants[0]!
     expect(avatar.sid).toMatch(/^PA_/)
     expect(avatar.tracks.map((track) => track.type).sort()).toEqual([TrackType.AUDIO, TrackType.VIDEO].sort())
-    expect(avatar.tracks.find((track) => track.type === TrackType.VIDEO)).toMatchObject({ width: 854, height: 480 })
+    expect(avatar.tracks.find((track) => track.type === TrackType.VIDEO)).toMatchObject({
+      width: 854,
+      height: 480,
+    })
     const offer = messages.find((m) => m.message.case === 'offer')!
     const sdp = offer.message.case === 'offer' ? offer.message.value.sdp : ''
     for (const track of avatar.tracks) expect(sdp).toContain(`a=msid:${avatar.sid}|${track.sid} `)
@@ -441,13 +472,26 @@ describe('sandbox sockets', () => {
 
   it('close() ends sessions and leaves no child process and no listener behind', async () => {
     const own = await startSandbox({ port: 0 })
-    const token = ((await (await fetch(`${own.baseUrl}/v1/streaming.create_token`, { method: 'POST', headers: { 'x-api-key': 'any' } })).json()) as {
-      data: { token: string }
-    }).data.token
+    const token = (
+      (await (
+        await fetch(`${own.baseUrl}/v1/streaming.create_token`, {
+          method: 'POST',
+          headers: { 'x-api-key': 'any' },
+        })
+      ).json()) as {
+        data: { token: string }
+      }
+    ).data.token
     const created = (await (
-      await fetch(`${own.baseUrl}/v1/streaming.new`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' })
+      await fetch(`${own.baseUrl}/v1/streaming.new`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: '{}',
+      })
     ).json()) as { data: { access_token: string } }
-    const socket = new WebSocket(`${own.baseUrl.replace('http', 'ws')}/rtc?access_token=${created.data.access_token}`)
+    const socket = new WebSocket(
+      `${own.baseUrl.replace('http', 'ws')}/rtc?access_token=${created.data.access_token}`,
+    )
     socket.on('error', () => {})
     await waitFor(async () => (own.childPids().length >= 2 ? true : undefined), 10_000)
     const pids = own.childPids()

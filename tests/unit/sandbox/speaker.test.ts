@@ -41,7 +41,14 @@ describe('Speaker', () => {
     const { speaker, log } = recordingSpeaker()
     const done = speaker.enqueue('t1', 'one two three', Promise.resolve(tone(600)))
     const levels = await pull(speaker, 40)
-    expect(log).toEqual(['start t1', 'word t1 one ', 'word t1 two ', 'word t1 three', 'end t1', 'stop t1 600'])
+    expect(log).toEqual([
+      'start t1',
+      'word t1 one ',
+      'word t1 two ',
+      'word t1 three',
+      'end t1',
+      'stop t1 600',
+    ])
     expect(Math.max(...levels)).toBeGreaterThan(0.1)
     await expect(done).resolves.toEqual({ taskId: 't1', durationMs: 600, interrupted: false })
   })

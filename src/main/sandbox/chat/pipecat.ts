@@ -6,7 +6,11 @@ const DESCRIPTOR = {
     pipecat: {
       nested: {
         TextFrame: {
-          fields: { id: { type: 'uint64', id: 1 }, name: { type: 'string', id: 2 }, text: { type: 'string', id: 3 } },
+          fields: {
+            id: { type: 'uint64', id: 1 },
+            name: { type: 'string', id: 2 },
+            text: { type: 'string', id: 3 },
+          },
         },
         AudioRawFrame: {
           fields: {
@@ -42,9 +46,7 @@ const DESCRIPTOR = {
 const Frame = protobuf.Root.fromJSON(DESCRIPTOR).lookupType('pipecat.Frame')
 
 export type ChatFrame =
-  | { kind: 'text'; text: string }
-  | { kind: 'audio'; pcm: Int16Array; sampleRate: number }
-  | { kind: 'other' }
+  { kind: 'text'; text: string } | { kind: 'audio'; pcm: Int16Array; sampleRate: number } | { kind: 'other' }
 
 interface DecodedFrame {
   text?: { text?: string }

@@ -72,7 +72,9 @@ export function applyFault(fault: Fault, ctx: Pick<ControlContext, 'sessions' | 
       const targets = targetSessions(fault.session, ctx.sessions)
       if (targets === undefined) return { status: 404, body: { error: 'no such open session' } }
       const affected = targets
-        .filter((session) => (fault.type === 'disconnect' ? session.disconnectLiveKit() : session.dropChatSocket()))
+        .filter((session) =>
+          fault.type === 'disconnect' ? session.disconnectLiveKit() : session.dropChatSocket(),
+        )
         .map((session) => session.id)
       return { status: 200, body: { ok: true, affected } }
     }

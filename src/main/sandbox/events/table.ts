@@ -42,7 +42,10 @@ export const EVENT_TABLE = {
 export const CHANNEL_TYPE_KEY = { 'data-channel': 'type', 'chat-socket': 'event_type' } as const
 
 export type SandboxEventName = keyof typeof EVENT_TABLE
-export type EventPayload<E extends SandboxEventName> = Pick<EventFields, (typeof EVENT_TABLE)[E]['fields'][number]>
+export type EventPayload<E extends SandboxEventName> = Pick<
+  EventFields,
+  (typeof EVENT_TABLE)[E]['fields'][number]
+>
 
 export interface EncodedEvent {
   channel: EventChannel

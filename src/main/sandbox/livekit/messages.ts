@@ -1,7 +1,7 @@
+import type { DisconnectReason, SignalTarget } from '@livekit/protocol'
 import {
   DataPacket,
   DataPacket_Kind,
-  DisconnectReason,
   JoinResponse,
   LeaveRequest,
   LeaveRequest_Action,
@@ -14,7 +14,6 @@ import {
   ServerInfo_Edition,
   SessionDescription,
   SignalResponse,
-  SignalTarget,
   TrackInfo,
   TrackPublishedResponse,
   TrackSource,
@@ -58,7 +57,11 @@ export function joinResponse(room: RoomIdentity): SignalResponse {
           identity: room.clientIdentity,
           state: ParticipantInfo_State.ACTIVE,
           joinedAt: now,
-          permission: new ParticipantPermission({ canPublish: true, canSubscribe: true, canPublishData: true }),
+          permission: new ParticipantPermission({
+            canPublish: true,
+            canSubscribe: true,
+            canPublishData: true,
+          }),
         }),
         otherParticipants: [
           new ParticipantInfo({
@@ -68,7 +71,11 @@ export function joinResponse(room: RoomIdentity): SignalResponse {
             state: ParticipantInfo_State.ACTIVE,
             joinedAt: now,
             isPublisher: true,
-            permission: new ParticipantPermission({ canPublish: true, canSubscribe: true, canPublishData: true }),
+            permission: new ParticipantPermission({
+              canPublish: true,
+              canSubscribe: true,
+              canPublishData: true,
+            }),
             tracks: [
               new TrackInfo({
                 sid: room.videoTrackSid,
@@ -106,16 +113,23 @@ export function joinResponse(room: RoomIdentity): SignalResponse {
 }
 
 export function offer(sdp: string): SignalResponse {
-  return new SignalResponse({ message: { case: 'offer', value: new SessionDescription({ type: 'offer', sdp }) } })
+  return new SignalResponse({
+    message: { case: 'offer', value: new SessionDescription({ type: 'offer', sdp }) },
+  })
 }
 
 export function answer(sdp: string): SignalResponse {
-  return new SignalResponse({ message: { case: 'answer', value: new SessionDescription({ type: 'answer', sdp }) } })
+  return new SignalResponse({
+    message: { case: 'answer', value: new SessionDescription({ type: 'answer', sdp }) },
+  })
 }
 
 export function trickle(candidate: object, target: SignalTarget): SignalResponse {
   return new SignalResponse({
-    message: { case: 'trickle', value: new TrickleRequest({ candidateInit: JSON.stringify(candidate), target }) },
+    message: {
+      case: 'trickle',
+      value: new TrickleRequest({ candidateInit: JSON.stringify(candidate), target }),
+    },
   })
 }
 
@@ -142,7 +156,9 @@ export function leave(reason: DisconnectReason): SignalResponse {
 }
 
 export function trackPublished(cid: string, track: TrackInfo): SignalResponse {
-  return new SignalResponse({ message: { case: 'trackPublished', value: new TrackPublishedResponse({ cid, track }) } })
+  return new SignalResponse({
+    message: { case: 'trackPublished', value: new TrackPublishedResponse({ cid, track }) },
+  })
 }
 
 /** An event for the SDK: it reads `user.payload` as UTF-8 JSON from whichever data channel it arrives on. */

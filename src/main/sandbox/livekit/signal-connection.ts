@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { DisconnectReason, SignalRequest, SignalTarget, TrackInfo, TrackSource, TrackType, type SignalResponse } from '@livekit/protocol'
+import {
+  DisconnectReason,
+  SignalRequest,
+  SignalTarget,
+  TrackInfo,
+  TrackSource,
+  TrackType,
+  type SignalResponse,
+} from '@livekit/protocol'
 import type { MediaStreamTrack, RTCIceCandidateInit } from 'werift'
 import type { WebSocket } from 'ws'
 import type { SandboxLogger, VideoCodec } from '../options'
@@ -53,7 +61,9 @@ export class SignalConnection {
     ws.on('message', (data, isBinary) => {
       this.inbox = this.inbox
         .then(() => this.receive(data as Buffer, isBinary))
-        .catch((error: unknown) => this.hooks.log('warn', 'livekit: request failed', { error: String(error) }))
+        .catch((error: unknown) =>
+          this.hooks.log('warn', 'livekit: request failed', { error: String(error) }),
+        )
     })
     ws.on('close', () => void this.close())
     ws.on('error', () => void this.close())
@@ -74,7 +84,9 @@ export class SignalConnection {
       return
     }
     this.subscriber = subscriber
-    subscriber.pc.connectionStateChange.subscribe((state) => this.hooks.log('debug', 'livekit: subscriber', { state }))
+    subscriber.pc.connectionStateChange.subscribe((state) =>
+      this.hooks.log('debug', 'livekit: subscriber', { state }),
+    )
     subscriber.reliable.stateChanged.subscribe((state) => {
       if (state === 'open') this.flushEvents()
     })
@@ -110,9 +122,12 @@ export class SignalConnection {
   }
 
   private async receive(data: Buffer, isBinary: boolean): Promise<void> {
-    const request = isBinary ? SignalRequest.fromBinary(data) : SignalRequest.fromJsonString(data.toString('utf8'))
+    const request = isBinary
+      ? SignalRequest.fromBinary(data)
+      : SignalRequest.fromJsonString(data.toString('utf8'))
     const message = request.message
-    if (message.case !== 'ping' && message.case !== 'pingReq') this.hooks.log('debug', 'livekit: request', { case: message.case })
+    if (message.case !== 'ping' && message.case !== 'pingReq')
+      this.hooks.log('debug', 'livekit: request', { case: message.case })
     switch (message.case) {
       case 'answer':
         await this.subscriber?.pc.setRemoteDescription({ type: 'answer', sdp: message.value.sdp })
@@ -128,7 +143,9 @@ export class SignalConnection {
           message.value.target === SignalTarget.SUBSCRIBER
             ? this.subscriber?.pc.addIceCandidate(candidate)
             : this.publisher.addCandidate(candidate)
-        adding?.catch((error: unknown) => this.hooks.log('debug', 'livekit: candidate not usable', { error: String(error) }))
+        adding?.catch((error: unknown) =>
+          this.hooks.log('debug', 'livekit: candidate not usable', { error: String(error) }),
+        )
         return
       }
       case 'pingReq':
@@ -147,7 +164,10 @@ export class SignalConnection {
             }),
           ),
         )
-        if (message.value.type === TrackType.AUDIO && message.value.source !== TrackSource.SCREEN_SHARE_AUDIO) {
+        if (
+          message.value.type === TrackType.AUDIO &&
+          message.value.source !== TrackSource.SCREEN_SHARE_AUDIO
+        ) {
           this.hooks.onMicrophone()
         }
         return

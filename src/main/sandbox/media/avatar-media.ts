@@ -49,7 +49,12 @@ export class AvatarMedia {
       'video encoder',
       options.log,
     )
-    const audioEncoder = new Encoder(options.registry, audioEncoderArgs(audioRelay.port), 'audio encoder', options.log)
+    const audioEncoder = new Encoder(
+      options.registry,
+      audioEncoderArgs(audioRelay.port),
+      'audio encoder',
+      options.log,
+    )
     return new AvatarMedia(
       options,
       { relay: videoRelay, encoder: videoEncoder },

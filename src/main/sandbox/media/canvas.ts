@@ -93,7 +93,12 @@ export function capsule(ax: number, ay: number, bx: number, by: number, r: numbe
       const ey = y - (ay + t * dy)
       return Math.sqrt(ex * ex + ey * ey) - r
     },
-    bounds: { x0: Math.min(ax, bx) - r, y0: Math.min(ay, by) - r, x1: Math.max(ax, bx) + r, y1: Math.max(ay, by) + r },
+    bounds: {
+      x0: Math.min(ax, bx) - r,
+      y0: Math.min(ay, by) - r,
+      x1: Math.max(ax, bx) + r,
+      y1: Math.max(ay, by) + r,
+    },
   }
 }
 

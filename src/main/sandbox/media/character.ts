@@ -47,7 +47,10 @@ export function drawCharacterBase(width: number, height: number, look: Character
   canvas.draw(ellipse(X(0), Y(880), 320 * s, 290 * s), look.shirt)
   canvas.draw(roundedRect(X(0), Y(520), 52 * s, 90 * s, 30 * s), shade(look.skin, 0.88))
   // A V-neck collar in the shirt, so the neck meets the body.
-  canvas.draw(intersect(ellipse(X(0), Y(600), 70 * s, 60 * s), below(Y(590), X(-70), X(70))), shade(look.skin, 0.88))
+  canvas.draw(
+    intersect(ellipse(X(0), Y(600), 70 * s, 60 * s), below(Y(590), X(-70), X(70))),
+    shade(look.skin, 0.88),
+  )
   const backHair = ellipse(X(0), Y(300), 168 * s, 190 * s)
   canvas.draw(look.longHair ? backHair : intersect(backHair, above(Y(360), X(-168), X(168))), look.hair)
   canvas.draw(circle(X(-150), Y(335), 30 * s), shade(look.skin, 0.95))
@@ -102,7 +105,25 @@ export function drawMouth(canvas: RgbCanvas, look: CharacterLook, state: MouthSt
 }
 
 export const CHARACTER_LOOKS: Readonly<Record<string, CharacterLook>> = {
-  ada: { skin: [240, 200, 172], hair: [92, 52, 34], shirt: [44, 86, 178], iris: [70, 110, 170], longHair: true },
-  ben: { skin: [170, 118, 86], hair: [28, 22, 24], shirt: [178, 58, 62], iris: [88, 56, 36], longHair: false },
-  cleo: { skin: [226, 182, 150], hair: [214, 160, 74], shirt: [120, 64, 160], iris: [60, 90, 150], longHair: true },
+  ada: {
+    skin: [240, 200, 172],
+    hair: [92, 52, 34],
+    shirt: [44, 86, 178],
+    iris: [70, 110, 170],
+    longHair: true,
+  },
+  ben: {
+    skin: [170, 118, 86],
+    hair: [28, 22, 24],
+    shirt: [178, 58, 62],
+    iris: [88, 56, 36],
+    longHair: false,
+  },
+  cleo: {
+    skin: [226, 182, 150],
+    hair: [214, 160, 74],
+    shirt: [120, 64, 160],
+    iris: [60, 90, 150],
+    longHair: true,
+  },
 }

@@ -28,7 +28,14 @@ export function videoEncoderArgs(codec: VideoCodec, profile: VideoProfile, rtpPo
     codec === 'h264'
       ? [
           ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency'],
-          ...['-profile:v', 'baseline', '-level:v', '3.1', '-x264-params', 'keyint=20:min-keyint=20:scenecut=0'],
+          ...[
+            '-profile:v',
+            'baseline',
+            '-level:v',
+            '3.1',
+            '-x264-params',
+            'keyint=20:min-keyint=20:scenecut=0',
+          ],
           // The RTP muxer asks for global headers; browsers need SPS/PPS in-band before each keyframe.
           ...['-bsf:v', 'dump_extra=freq=keyframe'],
         ]
@@ -41,7 +48,16 @@ export function videoEncoderArgs(codec: VideoCodec, profile: VideoProfile, rtpPo
     ...['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${profile.width}x${profile.height}`],
     ...['-framerate', String(VIDEO_FPS), '-i', 'pipe:0'],
     ...codecArgs,
-    ...['-b:v', rate, '-maxrate', rate, '-bufsize', `${profile.bitrateKbps}k`, '-g', String(VIDEO_GOP_FRAMES)],
+    ...[
+      '-b:v',
+      rate,
+      '-maxrate',
+      rate,
+      '-bufsize',
+      `${profile.bitrateKbps}k`,
+      '-g',
+      String(VIDEO_GOP_FRAMES),
+    ],
     ...['-an', '-f', 'rtp', '-payload_type', '96', rtpOutput(rtpPort)],
   ]
 }

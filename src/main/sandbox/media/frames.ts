@@ -46,7 +46,12 @@ export function renderFrameSet(width: number, height: number, look: CharacterLoo
 }
 
 /** Sessions of the same look and quality share one set: rendering 720p takes a noticeable moment. */
-export function cachedFrameSet(lookName: string, look: CharacterLook, width: number, height: number): FrameSet {
+export function cachedFrameSet(
+  lookName: string,
+  look: CharacterLook,
+  width: number,
+  height: number,
+): FrameSet {
   const key = `${lookName}@${width}x${height}`
   const hit = cache.get(key)
   if (hit) {

@@ -49,7 +49,8 @@ export function lumaOf(r: number, g: number, b: number): number {
 }
 
 function assertEven(width: number, height: number): void {
-  if (width % 2 !== 0 || height % 2 !== 0) throw new RangeError(`I420 needs even dimensions, got ${width}x${height}`)
+  if (width % 2 !== 0 || height % 2 !== 0)
+    throw new RangeError(`I420 needs even dimensions, got ${width}x${height}`)
 }
 
 function clampByte(value: number): number {

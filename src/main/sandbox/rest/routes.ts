@@ -120,15 +120,22 @@ export function errorReply(error: unknown): RestReply {
   if (error instanceof RestError) return { status: error.status, body: error.envelope }
   if (error instanceof SessionClosedError) return errorReply(sessionNotOpen())
   if (error instanceof z.ZodError) return errorReply(invalidParameter(z.prettifyError(error)))
-  if (error instanceof Error && error.name === 'BadRequestError') return errorReply(invalidParameter(error.message))
-  return { status: 500, body: { code: 500, message: error instanceof Error ? error.message : String(error), data: null } }
+  if (error instanceof Error && error.name === 'BadRequestError')
+    return errorReply(invalidParameter(error.message))
+  return {
+    status: 500,
+    body: { code: 500, message: error instanceof Error ? error.message : String(error), data: null },
+  }
 }
 
 /**
  * A fresh token may create one session; an API key may create any number. Returns the token to spend once
  * the session exists, so a refused attempt leaves it usable.
  */
-export function authorizeNewSession(credentials: Credentials, ctx: Pick<RestContext, 'options' | 'tokens'>): string | undefined {
+export function authorizeNewSession(
+  credentials: Credentials,
+  ctx: Pick<RestContext, 'options' | 'tokens'>,
+): string | undefined {
   if (credentials.bearer !== undefined) {
     if (ctx.tokens.status(credentials.bearer) !== 'unused') throw unauthorized()
     return credentials.bearer

@@ -3,7 +3,12 @@ import { DisconnectReason } from '@livekit/protocol'
 import type { WebSocket } from 'ws'
 import { decodeChatFrame } from '../chat/pipecat'
 import { VoiceActivity } from '../chat/voice-activity'
-import { encodeEvent, type EventPayload, type SandboxEventName, type VoiceChatTransport } from '../events/table'
+import {
+  encodeEvent,
+  type EventPayload,
+  type SandboxEventName,
+  type VoiceChatTransport,
+} from '../events/table'
 import type { RoomIdentity } from '../livekit/messages'
 import { SignalConnection, type AvatarTracks } from '../livekit/signal-connection'
 import { AvatarMedia } from '../media/avatar-media'
@@ -226,7 +231,10 @@ export class Session {
     })
     this.livekit = connection
     connection.start().catch((error: unknown) => {
-      this.deps.log('error', 'livekit: could not start the connection', { session: this.id, error: String(error) })
+      this.deps.log('error', 'livekit: could not start the connection', {
+        session: this.id,
+        error: String(error),
+      })
       void connection.close()
     })
   }
@@ -309,7 +317,12 @@ export class Session {
       await this.media?.stop()
       this.media = undefined
       const profile = VIDEO_PROFILES[this.config.quality]
-      const frames = cachedFrameSet(this.config.avatar.look, lookOf(this.config.avatar), profile.width, profile.height)
+      const frames = cachedFrameSet(
+        this.config.avatar.look,
+        lookOf(this.config.avatar),
+        profile.width,
+        profile.height,
+      )
       const media = await AvatarMedia.start({
         registry: this.deps.registry,
         codec: this.deps.codec,

@@ -68,7 +68,8 @@ export class Speaker {
 
   /** Drops everything queued and cuts the current utterance short, with its end events. */
   interrupt(): void {
-    for (const task of this.queue.splice(0)) task.settle({ taskId: task.id, durationMs: 0, interrupted: true })
+    for (const task of this.queue.splice(0))
+      task.settle({ taskId: task.id, durationMs: 0, interrupted: true })
     const current = this.current
     if (!current) return
     this.current = undefined
@@ -83,7 +84,8 @@ export class Speaker {
     this.startNextIfReady()
     const current = this.current
     if (!current) {
-      for (let i = 0; i < frame.length; i++) frame[i] = Math.round((Math.random() * 2 - 1) * COMFORT_NOISE_AMPLITUDE)
+      for (let i = 0; i < frame.length; i++)
+        frame[i] = Math.round((Math.random() * 2 - 1) * COMFORT_NOISE_AMPLITUDE)
       return { frame, rms: 0 }
     }
     const available = Math.max(0, Math.min(frame.length, current.pcm.length - current.position))

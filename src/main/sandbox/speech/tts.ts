@@ -19,7 +19,14 @@ export const MAX_SPEECH_CHARS = 5000
 
 export function espeakArgs(voice: Voice): string[] {
   const rate = Math.min(2, Math.max(0.5, Number.isFinite(voice.rate) ? voice.rate : 1))
-  return ['--stdin', '--stdout', '-v', `${voice.language}+${voice.variant}`, '-s', String(Math.round(BASE_WORDS_PER_MINUTE * rate))]
+  return [
+    '--stdin',
+    '--stdout',
+    '-v',
+    `${voice.language}+${voice.variant}`,
+    '-s',
+    String(Math.round(BASE_WORDS_PER_MINUTE * rate)),
+  ]
 }
 
 /** The provider's language codes ("en", "de", "pt-BR") as espeak-ng voice names. */

@@ -8,7 +8,11 @@ export interface PcmAudio {
  * so its header claims an enormous data length: the data chunk is clamped to what actually arrived.
  */
 export function parseWav(bytes: Buffer): PcmAudio {
-  if (bytes.length < 12 || bytes.toString('ascii', 0, 4) !== 'RIFF' || bytes.toString('ascii', 8, 12) !== 'WAVE') {
+  if (
+    bytes.length < 12 ||
+    bytes.toString('ascii', 0, 4) !== 'RIFF' ||
+    bytes.toString('ascii', 8, 12) !== 'WAVE'
+  ) {
     throw new Error('not a RIFF/WAVE stream')
   }
   let offset = 12
@@ -24,7 +28,8 @@ export function parseWav(bytes: Buffer): PcmAudio {
       channels = bytes.readUInt16LE(body + 2)
       sampleRate = bytes.readUInt32LE(body + 4)
       bitsPerSample = bytes.readUInt16LE(body + 14)
-      if (format !== 1 || bitsPerSample !== 16) throw new Error(`unsupported WAV: format ${format}, ${bitsPerSample} bit`)
+      if (format !== 1 || bitsPerSample !== 16)
+        throw new Error(`unsupported WAV: format ${format}, ${bitsPerSample} bit`)
     } else if (id === 'data') {
       if (sampleRate === 0) throw new Error('WAV data before fmt chunk')
       const end = Math.min(bytes.length, body + size)

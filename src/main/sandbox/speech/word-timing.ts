@@ -24,7 +24,11 @@ export function timeWords(text: string, voicedStartMs: number, voicedEndMs: numb
 const VOICED_RMS = 0.01
 
 /** Where speech starts and ends in PCM, skipping the silence espeak-ng leaves around it. */
-export function voicedSpanMs(samples: Int16Array, sampleRate: number, windowMs = 20): { startMs: number; endMs: number } {
+export function voicedSpanMs(
+  samples: Int16Array,
+  sampleRate: number,
+  windowMs = 20,
+): { startMs: number; endMs: number } {
   const window = Math.max(1, Math.round((sampleRate * windowMs) / 1000))
   let first = -1
   let last = -1

@@ -49,6 +49,9 @@ export interface SandboxHarness {
   start(options: HarnessStartOptions): Promise<HarnessStartResult>
   speak(text: string, taskType?: 'talk' | 'repeat', taskMode?: 'sync' | 'async'): Promise<unknown>
   interrupt(): Promise<unknown>
+  /** The SDK's voice chat: the microphone goes to the provider (chat socket or LiveKit, per transport). */
+  startVoiceChat(muted?: boolean): Promise<void>
+  closeVoiceChat(): Promise<void>
   keepAlive(): Promise<unknown>
   stop(): Promise<unknown>
   /** Every SDK event since start, in order. */

@@ -1,5 +1,5 @@
+import type { AvatarQuality } from '@heygen/streaming-avatar'
 import StreamingAvatar, {
-  AvatarQuality,
   StreamingEvents,
   TaskMode,
   TaskType,
@@ -133,7 +133,9 @@ async function start(options: HarnessStartOptions): Promise<HarnessStartResult> 
   const token = options.token ?? (await createToken(options.baseUrl, options.apiKey ?? 'sandbox-key'))
   avatar = new StreamingAvatar({ token, basePath: options.baseUrl })
   for (const type of Object.values(StreamingEvents)) {
-    avatar.on(type, (event: CustomEvent) => record(type, type === StreamingEvents.STREAM_READY ? 'MediaStream' : event.detail))
+    avatar.on(type, (event: CustomEvent) =>
+      record(type, type === StreamingEvents.STREAM_READY ? 'MediaStream' : event.detail),
+    )
   }
   let stream: MediaStream | undefined
   avatar.on(StreamingEvents.STREAM_READY, (event: CustomEvent<MediaStream>) => {
@@ -170,13 +172,16 @@ const harness: SandboxHarness = {
       taskMode: taskMode === 'async' ? TaskMode.ASYNC : TaskMode.SYNC,
     }),
   interrupt: () => current().interrupt(),
+  startVoiceChat: (muted = false) => current().startVoiceChat({ isInputAudioMuted: muted }),
+  closeVoiceChat: () => current().closeVoiceChat(),
   keepAlive: () => current().keepAlive(),
   stop: () => current().stopAvatar(),
   events: () => recorded.map((event) => ({ ...event })),
   waitForEvent,
   frameStats,
   audioLevel: () => audioSamples.at(-1)?.rms ?? 0,
-  audioPeak: (since) => audioSamples.filter((sample) => sample.at >= since).reduce((max, s) => Math.max(max, s.rms), 0),
+  audioPeak: (since) =>
+    audioSamples.filter((sample) => sample.at >= since).reduce((max, s) => Math.max(max, s.rms), 0),
   now: () => performance.now(),
 }
 
