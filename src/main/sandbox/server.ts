@@ -67,6 +67,7 @@ export class SandboxServer {
 
   async close(): Promise<void> {
     await Promise.all(this.sessions.open().map((session) => session.close('sandbox-shutdown')))
+    await Promise.all(this.sessions.all().map((session) => session.releaseConnections()))
     for (const client of this.sockets.clients) client.terminate()
     this.sockets.close()
     this.http.closeAllConnections()

@@ -20,6 +20,10 @@ export class SessionRegistry {
     return undefined
   }
 
+  all(): Session[] {
+    return [...this.sessions.values()]
+  }
+
   open(): Session[] {
     return [...this.sessions.values()].filter((session) => session.isOpen)
   }

@@ -88,6 +88,8 @@ export class Session {
   private media: AvatarMedia | undefined
   private mediaStarting: Promise<void> | undefined
   private livekit: SignalConnection | undefined
+  /** Every connection not yet closed, including ones still saying goodbye after a leave. */
+  private readonly connections = new Set<SignalConnection>()
   private chatSocket: WebSocket | undefined
   private idleTimer: NodeJS.Timeout | undefined
   private readonly limitTimer: NodeJS.Timeout
@@ -224,12 +226,14 @@ export class Session {
       onClientData: (payload) => this.receiveClientData(payload),
       onMicrophone: () => (this.voiceChatActive = true),
       onClosed: () => {
+        this.connections.delete(connection)
         if (this.livekit !== connection) return
         this.livekit = undefined
         void this.stopMedia()
       },
     })
     this.livekit = connection
+    this.connections.add(connection)
     connection.start().catch((error: unknown) => {
       this.deps.log('error', 'livekit: could not start the connection', {
         session: this.id,
@@ -285,6 +289,11 @@ export class Session {
     this.chatSocket = undefined
     await this.stopMedia()
     this.deps.onClosed(this)
+  }
+
+  /** Closes connections at once, without waiting out the grace period after a leave. */
+  async releaseConnections(): Promise<void> {
+    await Promise.all([...this.connections].map((connection) => connection.close()))
   }
 
   private onIdle(): void {

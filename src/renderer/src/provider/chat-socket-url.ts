@@ -23,7 +23,9 @@ export function correctChatSocketUrl(providerBaseUrl: string, socketUrl: string)
   if (base.protocol !== 'http:' && base.protocol !== 'https:') return socketUrl
   if (socket.protocol !== 'wss:' && socket.protocol !== 'ws:') return socketUrl
   // The SDK never writes a port; a URL with one was built by someone else and is left alone.
-  if (socket.port !== '' || socket.hostname !== base.hostname || socket.pathname !== CHAT_SOCKET_PATH) return socketUrl
+  const builtBySdk =
+    socket.port === '' && socket.hostname === base.hostname && socket.pathname === CHAT_SOCKET_PATH
+  if (!builtBySdk) return socketUrl
   const prefix = base.pathname.replace(/\/+$/, '')
   const corrected = new URL(socket.href)
   corrected.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:'
