@@ -9,7 +9,10 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:$
 
 // Layer boundaries: what each process may import. The renderer runs sandboxed in a browser, the shared
 // contract is imported by all three processes, and only the thin Electron shell may touch `electron`.
-const electronImport = { name: 'electron', message: 'Only src/main/electron and src/preload may import electron.' }
+const electronImport = {
+  name: 'electron',
+  message: 'Only src/main/electron and src/preload may import electron.',
+}
 const nodeBuiltinImports = nodeBuiltins.map((name) => ({
   name,
   message: 'The renderer is a sandboxed web page: Node built-ins are not available there.',
@@ -18,10 +21,32 @@ const sharedNodeImports = nodeBuiltins.map((name) => ({
   name,
   message: 'src/shared is imported by every process: keep it free of Node built-ins.',
 }))
-const domGlobals = ['window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'HTMLElement', 'Element', 'customElements', 'requestAnimationFrame']
+const domGlobals = [
+  'window',
+  'document',
+  'navigator',
+  'location',
+  'localStorage',
+  'sessionStorage',
+  'HTMLElement',
+  'Element',
+  'customElements',
+  'requestAnimationFrame',
+]
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'tests/fixtures/lint/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'tests/fixtures/lint/**',
+      '.tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -40,7 +65,12 @@ export default tseslint.config(
         'error',
         {
           paths: [electronImport, ...nodeBuiltinImports],
-          patterns: [{ group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to main only through src/shared and the bridge.' }],
+          patterns: [
+            {
+              group: ['**/main/**', '**/preload/**'],
+              message: 'The renderer talks to main only through src/shared and the bridge.',
+            },
+          ],
         },
       ],
     },
@@ -51,11 +81,22 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'src/shared must run in every process: no electron.' }, ...sharedNodeImports],
-          patterns: [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'src/shared depends on nothing else in src.' }],
+          paths: [
+            { name: 'electron', message: 'src/shared must run in every process: no electron.' },
+            ...sharedNodeImports,
+          ],
+          patterns: [
+            {
+              group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+              message: 'src/shared depends on nothing else in src.',
+            },
+          ],
         },
       ],
-      'no-restricted-globals': ['error', ...domGlobals.map((name) => ({ name, message: 'src/shared must not use the DOM.' }))],
+      'no-restricted-globals': [
+        'error',
+        ...domGlobals.map((name) => ({ name, message: 'src/shared must not use the DOM.' })),
+      ],
     },
   },
   {
@@ -66,7 +107,12 @@ export default tseslint.config(
         'error',
         {
           paths: [electronImport],
-          patterns: [{ group: ['**/renderer/**', '**/preload/**'], message: 'Main-process services must not import other layers.' }],
+          patterns: [
+            {
+              group: ['**/renderer/**', '**/preload/**'],
+              message: 'Main-process services must not import other layers.',
+            },
+          ],
         },
       ],
     },

@@ -52,7 +52,9 @@ export async function serveStatic(dir: string, headers: Record<string, string> =
     try {
       if (!(await stat(file)).isFile()) throw new Error('not a file')
       const body = await readFile(file)
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', ...headers }).end(body)
+      res
+        .writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', ...headers })
+        .end(body)
     } catch {
       res.writeHead(404).end('not found')
     }
