@@ -12,9 +12,15 @@ import type {
 } from './avatar-provider'
 import { toStartRequest } from './heygen-start-request'
 
-/** The SDK keeps its chat socket private; we watch it because a closed chat socket means a dead session. */
+/**
+ * SDK fields it keeps private. The chat socket: a closed one means a dead session. The voice chat's
+ * AudioContext: the SDK drops it without closing it (also when the microphone fails), and a page can only hold
+ * so many, so a kiosk that reconnects all day would run out; we close it.
+ */
 interface SdkInternals {
   webSocket: WebSocket | null
+  /** The factory wrapper, and inside it the transport's implementation. */
+  voiceChat: { voiceChat?: { audioContext?: AudioContext | null } } | null
 }
 
 type Listener = (payload: unknown) => void
@@ -57,6 +63,8 @@ class HeygenSession implements AvatarSession {
   private readonly listeners = new Map<AvatarSessionEvent, Set<Listener>>()
   private readonly sdkListeners: [string, (event: CustomEvent) => void][] = []
   private stopping: Promise<void> | undefined
+  /** Kept because the SDK forgets it on stop without closing it. */
+  private voiceAudio: AudioContext | undefined
   private streamValue: MediaStream | undefined
   readonly id: string
   readonly durationLimitMs: number | undefined
@@ -125,7 +133,14 @@ class HeygenSession implements AvatarSession {
   }
 
   async startVoiceChat({ muted }: { muted: boolean }): Promise<void> {
+    // The SDK opens its AudioContext before asking for the microphone and loses it, unclosed, when that fails:
+    // ask first, so a missing or refused microphone costs nothing.
+    const probe = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 },
+    })
+    for (const track of probe.getTracks()) track.stop()
     await this.avatar.startVoiceChat({ isInputAudioMuted: muted })
+    this.voiceAudio = this.voiceChatAudioContext()
   }
 
   async closeVoiceChat(): Promise<void> {
@@ -149,12 +164,18 @@ class HeygenSession implements AvatarSession {
   private async release(): Promise<void> {
     for (const [name, listener] of this.sdkListeners) this.avatar.off(name, listener)
     this.listeners.clear()
+    const voiceAudio = this.voiceAudio ?? this.voiceChatAudioContext()
     try {
       await this.avatar.stopAvatar()
     } finally {
       await this.avatar.room?.disconnect(true).catch(() => undefined)
       for (const track of this.avatar.mediaStream?.getTracks() ?? []) track.stop()
+      await closeAudioContext(voiceAudio)
     }
+  }
+
+  private voiceChatAudioContext(): AudioContext | undefined {
+    return (this.avatar as unknown as SdkInternals).voiceChat?.voiceChat?.audioContext ?? undefined
   }
 
   private listenSdk(name: string, listener: (event: CustomEvent) => void): void {
@@ -170,6 +191,10 @@ class HeygenSession implements AvatarSession {
     if (this.stopping) return
     this.emit('dropped', { reason })
   }
+}
+
+async function closeAudioContext(context: AudioContext | undefined): Promise<void> {
+  if (context && context.state !== 'closed') await context.close().catch(() => undefined)
 }
 
 function abortError(): Error {
