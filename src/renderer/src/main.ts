@@ -23,7 +23,12 @@ const bridge = connectBridge()
 const view = new StageView()
 const status = new SessionStatus(view)
 const overlay = new ConversationOverlay()
-const admin = new AdminPanel(bridge)
+/** Set when the page must reload to take a new provider's CSP; waits while an operator is in the panel. */
+let reloadPending = false
+const reloadIfPending = () => {
+  if (reloadPending && !admin.isOpen) window.location.reload()
+}
+const admin = new AdminPanel(bridge, reloadIfPending)
 installAdminGesture(() => void admin.open())
 
 type LogContext = Record<string, string | number | boolean | null>
@@ -138,7 +143,8 @@ function apply(next: SettingsView): void {
   }
   if (previous && new URL(previous.provider.baseUrl).origin !== new URL(next.provider.baseUrl).origin) {
     // The page's CSP names the provider it was loaded for; another provider needs a page with a new CSP.
-    void controller.stop('provider changed').finally(() => window.location.reload())
+    reloadPending = true
+    void controller.stop('provider changed').finally(reloadIfPending)
     return
   }
   if (!previous) controller.start()

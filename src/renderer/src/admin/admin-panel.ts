@@ -31,7 +31,10 @@ export class AdminPanel {
   private readonly pinResult: HTMLElement
   private readonly form = new AdminSettingsForm()
 
-  constructor(private readonly bridge: KioskBridge) {
+  constructor(
+    private readonly bridge: KioskBridge,
+    private readonly onClosed: () => void = () => undefined,
+  ) {
     this.pinInput = h('input', {
       type: 'password',
       inputmode: 'numeric',
@@ -132,6 +135,7 @@ export class AdminPanel {
     delete document.documentElement.dataset.admin
     this.pinInput.value = ''
     await call(this.bridge, 'lockAdmin').catch(() => undefined)
+    this.onClosed()
   }
 
   /** Keeps the panel current when another window or the provisioning import changes settings. */
