@@ -69,8 +69,13 @@ test.describe('admin panel', () => {
     await page.getByLabel('New admin PIN (4–12 digits)').fill('482913')
     await page.getByRole('button', { name: 'Save PIN' }).click()
     await expect(page.getByText('PIN saved.')).toBeVisible()
+    // The new key moves the kiosk off the built-in sandbox: once the panel closes, the page reloads to take
+    // the configured provider's CSP.
+    const reloaded = page.waitForEvent('load')
     await page.getByRole('button', { name: 'Close' }).click()
     await expect(page.getByRole('dialog', { name: 'Kiosk settings' })).toBeHidden()
+    await reloaded
+    await expect(page.locator('html')).toHaveAttribute('data-stage', /.+/)
 
     // Locked now: the bridge refuses changes without the PIN.
     const refused = await bridgeCall(host, 'updateSettings', { avatar: { id: 'Intruder' } })

@@ -24,6 +24,36 @@ test.describe('microphone problems', () => {
     expect(errors).toEqual([])
   })
 
+  test('provider mode: every reconnect retries the microphone without leaking audio contexts', async ({
+    page,
+  }) => {
+    await page.addInitScript(() => {
+      const contexts: AudioContext[] = []
+      const Native = window.AudioContext
+      window.AudioContext = class extends Native {
+        constructor(...args: ConstructorParameters<typeof AudioContext>) {
+          super(...args)
+          contexts.push(this)
+        }
+      } as typeof AudioContext
+      ;(window as unknown as { openAudioContexts: () => number }).openAudioContexts = () =>
+        contexts.filter((context) => context.state !== 'closed').length
+    })
+    kiosk = await startKiosk({ settings: { conversation: { mode: 'provider', greeting: '' } } })
+    await page.goto(kiosk.host.url)
+    let id = await waitForLive(page, 15_000)
+    await expect(page.locator('#visitor-hint')).toContainText(/microphone/i, { timeout: 10_000 })
+    const open = () =>
+      page.evaluate(() => (window as unknown as { openAudioContexts: () => number }).openAudioContexts())
+    const before = await open()
+    for (let round = 0; round < 5; round += 1) {
+      kiosk.sandbox.injectFault({ type: 'disconnect', session: id })
+      id = await waitForLive(page, 15_000, id)
+    }
+    await page.waitForTimeout(500)
+    expect(await open()).toBeLessThanOrEqual(before)
+  })
+
   test('provider mode: without a microphone, a typed question is answered by the provider through TALK', async ({
     page,
   }) => {

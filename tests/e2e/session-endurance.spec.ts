@@ -1,5 +1,15 @@
 import { expect, test, type Page } from '@playwright/test'
+import { chromiumLaunchOptions } from './support/chromium'
+import { fakeMicrophoneArgs, makeQuestionWav } from './support/fake-microphone'
 import { openSessions, startKiosk, waitForLive, type KioskUnderTest } from './support/kiosk'
+
+// A kiosk with a working microphone: every session runs the provider's voice chat, which has its own
+// AudioContext and microphone track to release.
+test.use({
+  launchOptions: chromiumLaunchOptions(
+    fakeMicrophoneArgs(makeQuestionWav('endurance-silence', 'Hello', 1, 8)),
+  ),
+})
 
 /** Counts what a reconnect could leak: peer connections, audio contexts and live media tracks. */
 function instrumentMediaObjects(): void {

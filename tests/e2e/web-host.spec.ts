@@ -87,12 +87,12 @@ test.describe('web host', () => {
   }) => {
     const key = `hg-e2e-secret-${randomUUID()}`
     const bodies: string[] = []
-    page.on('response', (response) => {
-      if (new URL(response.url()).pathname.startsWith('/api/call/')) {
-        bodies.push('pending')
-        const index = bodies.length - 1
-        void response.text().then((text) => (bodies[index] = text))
-      }
+    // Every bridge answer passes through here, so its body is kept even when the page reloads.
+    await page.route('**/api/call/*', async (route) => {
+      const response = await route.fetch()
+      const body = await response.text()
+      bodies.push(body)
+      await route.fulfill({ response, body })
     })
     // A second listener on the event stream records every event the host pushes while the key changes.
     const events = new AbortController()
@@ -109,23 +109,27 @@ test.describe('web host', () => {
       .catch(() => undefined)
 
     await page.goto(host.url)
-    const setResult = await page.evaluate(
-      async ({ token, value }) => {
-        const response = await fetch('/api/call/setSecret', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-Kiosk-Token': token },
-          body: JSON.stringify({ request: { name: 'providerApiKey', value } }),
-        })
-        return (await response.json()) as { ok: boolean; value: { secrets: { providerApiKey: boolean } } }
-      },
-      { token: host.token, value: key },
-    )
+    await expect(page.locator('html')).toHaveAttribute('data-stage', /.+/)
+    // With a key the kiosk leaves the built-in sandbox for the configured provider, and reloads itself to take
+    // that provider's CSP.
+    const reloaded = page.waitForEvent('load')
+    const answer = await fetch(`${host.origin}/api/call/setSecret`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Kiosk-Token': host.token },
+      body: JSON.stringify({ request: { name: 'providerApiKey', value: key } }),
+    })
+    const answerText = await answer.text()
+    bodies.push(answerText)
+    const setResult = JSON.parse(answerText) as {
+      ok: boolean
+      value: { secrets: { providerApiKey: boolean } }
+    }
     expect(setResult.ok).toBe(true)
     expect(setResult.value.secrets.providerApiKey).toBe(true)
 
-    await page.reload()
+    await reloaded
     await expect(page.locator('html')).toHaveAttribute('data-stage', /.+/)
-    await expect.poll(() => bodies.filter((body) => body !== 'pending').length).toBeGreaterThan(1)
+    await expect.poll(() => bodies.length).toBeGreaterThan(2)
 
     const dom = await page.evaluate(() => document.documentElement.outerHTML)
     const storage = await page.evaluate(async () => ({
