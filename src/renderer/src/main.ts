@@ -5,6 +5,7 @@ import { AdminPanel } from './admin/admin-panel'
 import { installAdminGesture } from './admin/admin-gesture'
 import { call, connectBridge } from './bridge'
 import { Conversation } from './conversation/conversation'
+import type { Log } from './log'
 import { installChatSocketUrlFix } from './provider/chat-socket-url'
 import { createHeygenProvider } from './provider/heygen-provider'
 import { browserNetworkStatus } from './session/network-status'
@@ -31,8 +32,7 @@ const reloadIfPending = () => {
 const admin = new AdminPanel(bridge, reloadIfPending)
 installAdminGesture(() => void admin.open())
 
-type LogContext = Record<string, string | number | boolean | null>
-function log(level: 'info' | 'warn' | 'error', message: string, context?: LogContext): void {
+const log: Log = (level, message, context) => {
   void bridge.log({ level, message, ...(context ? { context } : {}) })
 }
 

@@ -16,12 +16,7 @@ import { SentenceSplitter } from './sentence-splitter'
 import { SpeechQueue } from './speech-queue'
 import { startVoiceActivity, type VoiceActivity } from './voice-activity'
 import { encodeWav, toBase64 } from './wav-encoder'
-
-type Log = (
-  level: 'info' | 'warn' | 'error',
-  message: string,
-  context?: Record<string, string | number | boolean | null>,
-) => void
+import type { Log } from '../log'
 
 export interface ConversationDeps {
   bridge: KioskBridge

@@ -7,6 +7,7 @@ import type {
   AvatarSessionEvents,
   AvatarStartOptions,
 } from '../provider/avatar-provider'
+import type { Log } from '../log'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff'
 
 export type SessionState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'failed'
@@ -76,11 +77,7 @@ export interface SessionControllerDeps {
   startOptions(): AvatarStartOptions
   /** Tells main which session belongs to which token lease, so it can stop orphans. */
   reportSession(lease: string, sessionId: string, state: 'started' | 'stopped' | 'abandoned'): void
-  log(
-    level: 'info' | 'warn' | 'error',
-    message: string,
-    context?: Record<string, string | number | boolean | null>,
-  ): void
+  log: Log
   network: NetworkStatus
   timers?: Timers
   random?: () => number
@@ -257,16 +254,7 @@ export class SessionController {
     this.clearTimers()
     await this.releaseCurrent(reason)
     if (stale()) return
-    if (!this.deps.network.online()) {
-      this.waitingForNetwork = true
-      this.transition({
-        ...this.snapshotValue,
-        state: this.waitingState(),
-        offline: true,
-        retryAt: undefined,
-      })
-      return
-    }
+    if (!this.deps.network.online()) return this.waitForNetwork()
     this.waitingForNetwork = false
 
     let token: SessionToken
@@ -381,6 +369,12 @@ export class SessionController {
     this.retryTimer = this.timers.setTimeout(() => void this.connect('retry'), delay)
   }
 
+  /** No retries are spent while the network is down; the "online" event brings the next one forward. */
+  private waitForNetwork(): void {
+    this.waitingForNetwork = true
+    this.transition({ ...this.snapshotValue, state: this.waitingState(), offline: true, retryAt: undefined })
+  }
+
   private waitingState(): SessionState {
     return this.snapshotValue.state === 'failed' ? 'failed' : 'reconnecting'
   }
@@ -389,16 +383,8 @@ export class SessionController {
     const state = this.snapshotValue.state
     if (state === 'idle' || state === 'live') return
     if (!online) {
-      // No retries are spent while the network is down; the "online" event brings the next one forward.
       this.timers.clearTimeout(this.retryTimer)
-      this.waitingForNetwork = true
-      this.transition({
-        ...this.snapshotValue,
-        state: this.waitingState(),
-        offline: true,
-        retryAt: undefined,
-      })
-      return
+      return this.waitForNetwork()
     }
     if (this.waitingForNetwork) {
       this.waitingForNetwork = false

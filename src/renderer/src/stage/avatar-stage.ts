@@ -1,12 +1,7 @@
 import type { Settings } from '../../../shared/settings/schema'
 import { createBackgroundLayer, type BackgroundLayer } from '../background'
 import { createCompositor, type Compositor } from '../compositor'
-
-type Log = (
-  level: 'info' | 'warn' | 'error',
-  message: string,
-  context?: Record<string, string | number | boolean | null>,
-) => void
+import type { Log } from '../log'
 
 export interface AvatarStageInit {
   media: HTMLElement
