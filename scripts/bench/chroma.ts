@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { chromium } from '@playwright/test'
 import { chromiumLaunchOptions } from '../../tests/e2e/support/chromium'
+import type { BenchInput, BenchResult } from '../../tests/e2e/compositor/harness/bench'
 import { buildHarness, serveStatic } from '../../tests/e2e/support/harness'
 
 /**
@@ -16,22 +17,6 @@ import { buildHarness, serveStatic } from '../../tests/e2e/support/harness'
  *   npx tsx scripts/bench/chroma.ts     prints one JSON line (diagnostics go to stderr)
  */
 
-interface BenchInput {
-  videoUrl: string
-  samples: number
-  warmup: number
-  timeoutMs: number
-}
-interface BenchResult {
-  width: number
-  height: number
-  compositorMs: number
-  compositorGpuMs: number
-  baselineMs: number
-  compositorSamples: number
-  baselineSamples: number
-  renderer: string
-}
 // page.evaluate callbacks run in the page; this only gives them their type here.
 declare const window: { chromaHarness: { bench(input: BenchInput): Promise<BenchResult> } }
 

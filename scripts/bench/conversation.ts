@@ -7,6 +7,7 @@ import { chromiumLaunchOptions } from '../../tests/e2e/support/chromium'
 import { fakeMicrophoneArgs, makeQuestionWav } from '../../tests/e2e/support/fake-microphone'
 import { SANDBOX_KEY, startKiosk, waitForLive } from '../../tests/e2e/support/kiosk'
 import { ensureBuild } from '../ensure-build'
+import { median } from './stats'
 
 /**
  * `npm run bench -- conversation`: how soon the avatar starts answering. One run, the fake LLM at 30 tokens/s
@@ -31,14 +32,6 @@ function answerOf120Tokens(): string {
   const tokens = splitIntoTokens(FIRST_SENTENCE + filler.repeat(12)).slice(0, 119)
   tokens.push('today.')
   return tokens.join('')
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
 }
 
 function repeatTasks(sandbox: Sandbox, text: string): number[] {

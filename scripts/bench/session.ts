@@ -6,6 +6,7 @@ import { chromiumLaunchOptions } from '../../tests/e2e/support/chromium'
 import { buildHarness, serveStatic } from '../../tests/e2e/support/harness'
 import { SANDBOX_KEY, startKiosk, waitForLive } from '../../tests/e2e/support/kiosk'
 import { ensureBuild } from '../ensure-build'
+import { median } from './stats'
 
 /**
  * `npm run bench -- session`: in one run, against one sandbox, the time from a session token to a playing
@@ -18,14 +19,6 @@ declare const window: { sandboxHarness: SandboxHarness }
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const ROUNDS = 10
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
-}
 
 const round = (value: number) => Math.round(value)
 

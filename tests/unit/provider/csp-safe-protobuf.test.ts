@@ -1,47 +1,12 @@
 import protobufjs from 'protobufjs'
 import { describe, expect, it } from 'vitest'
+import { PIPECAT_DESCRIPTOR } from '../../../src/main/sandbox/chat/pipecat'
 import protobuf from '../../../src/renderer/src/provider/csp-safe-protobuf'
 
 /** The descriptor the streaming-avatar SDK embeds (pipecat frames), plus types that exercise the rest. */
 const DESCRIPTOR = {
   nested: {
-    pipecat: {
-      nested: {
-        TextFrame: {
-          fields: {
-            id: { type: 'uint64', id: 1 },
-            name: { type: 'string', id: 2 },
-            text: { type: 'string', id: 3 },
-          },
-        },
-        AudioRawFrame: {
-          fields: {
-            id: { type: 'uint64', id: 1 },
-            name: { type: 'string', id: 2 },
-            audio: { type: 'bytes', id: 3 },
-            sampleRate: { type: 'uint32', id: 4 },
-            numChannels: { type: 'uint32', id: 5 },
-          },
-        },
-        TranscriptionFrame: {
-          fields: {
-            id: { type: 'uint64', id: 1 },
-            name: { type: 'string', id: 2 },
-            text: { type: 'string', id: 3 },
-            userId: { type: 'string', id: 4 },
-            timestamp: { type: 'string', id: 5 },
-          },
-        },
-        Frame: {
-          oneofs: { frame: { oneof: ['text', 'audio', 'transcription'] } },
-          fields: {
-            text: { type: 'TextFrame', id: 1 },
-            audio: { type: 'AudioRawFrame', id: 2 },
-            transcription: { type: 'TranscriptionFrame', id: 3 },
-          },
-        },
-      },
-    },
+    ...PIPECAT_DESCRIPTOR.nested,
     test: {
       nested: {
         Mood: { values: { CALM: 0, HAPPY: 1, GRUMPY: 2 } },

@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs'
 
 /** The chat socket's framing, as embedded in the SDK (`pipecat.Frame`): the SDK sends text and mic audio. */
-const DESCRIPTOR = {
+export const PIPECAT_DESCRIPTOR = {
   nested: {
     pipecat: {
       nested: {
@@ -43,7 +43,7 @@ const DESCRIPTOR = {
   },
 }
 
-const Frame = protobuf.Root.fromJSON(DESCRIPTOR).lookupType('pipecat.Frame')
+const Frame = protobuf.Root.fromJSON(PIPECAT_DESCRIPTOR).lookupType('pipecat.Frame')
 
 export type ChatFrame =
   { kind: 'text'; text: string } | { kind: 'audio'; pcm: Int16Array; sampleRate: number } | { kind: 'other' }
