@@ -157,4 +157,40 @@ test.describe('conversation in provider mode', () => {
     await expect(page.locator('html')).toHaveAttribute('data-visitor-speaking', 'true', { timeout: 20_000 })
     await expect(page.locator('#visitor-hint')).toBeHidden()
   })
+
+  test('push-to-talk: holding the button is the visitor’s turn, on the LiveKit transport', async ({
+    page,
+  }) => {
+    kiosk = await startKiosk({
+      settings: {
+        avatar: { transport: 'livekit', pushToTalk: true },
+        conversation: { mode: 'provider', greeting: '' },
+      },
+    })
+    await page.goto(kiosk.host.url)
+    await waitForLive(page, 15_000)
+    const button = page.getByRole('button', { name: 'Hold to talk' })
+    await expect(button).toBeVisible({ timeout: 10_000 })
+    const box = await button.boundingBox()
+    await page.mouse.move((box?.x ?? 0) + 10, (box?.y ?? 0) + 10)
+    await page.mouse.down()
+    await expect(page.locator('html')).toHaveAttribute('data-visitor-speaking', 'true', { timeout: 5_000 })
+    await page.mouse.up()
+    await expect(page.locator('html')).toHaveAttribute('data-visitor-speaking', 'false', { timeout: 5_000 })
+  })
+
+  test('the optional mute button toggles the microphone', async ({ page }) => {
+    kiosk = await startKiosk({
+      settings: { conversation: { mode: 'provider', greeting: '', muteButton: true } },
+    })
+    await page.goto(kiosk.host.url)
+    await waitForLive(page, 15_000)
+    await page.getByRole('button', { name: 'Mute microphone' }).click()
+    await expect(page.getByRole('button', { name: 'Unmute microphone' })).toHaveAttribute(
+      'data-muted',
+      'true',
+    )
+    await page.getByRole('button', { name: 'Unmute microphone' }).click()
+    await expect(page.getByRole('button', { name: 'Mute microphone' })).toHaveAttribute('data-muted', 'false')
+  })
 })

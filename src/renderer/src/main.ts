@@ -57,8 +57,10 @@ const controller = new SessionController({
   network: browserNetworkStatus(),
 })
 
-const input = new VisitorInput(document.getElementById('stage') as HTMLElement, (text) =>
-  conversation.submitText(text),
+const input = new VisitorInput(
+  document.getElementById('stage') as HTMLElement,
+  (text) => conversation.submitText(text),
+  (event) => conversation.onMicrophoneButton(event),
 )
 const conversation = new Conversation({
   bridge,

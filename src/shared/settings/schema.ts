@@ -76,6 +76,8 @@ export const ConversationSettingsSchema = z.object({
   logTranscripts: z.boolean().default(false),
   /** The visitor may interrupt the avatar by speaking or tapping. */
   bargeIn: z.boolean().default(true),
+  /** An on-screen button to mute the microphone (push-to-talk always shows its own "hold to talk" button). */
+  muteButton: z.boolean().default(false),
   /** Our-own-LLM mode's voice-activity detector: how sure it must be that someone speaks (0–1)... */
   vadThreshold: z.number().min(0.3).max(0.95).default(0.6),
   /** ...and how long a pause ends the visitor's utterance. */

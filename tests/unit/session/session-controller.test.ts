@@ -51,6 +51,7 @@ class FakeSession implements AvatarSession {
   async startVoiceChat() {}
   async closeVoiceChat() {}
   setMicrophoneMuted() {}
+  async pushToTalk() {}
   stop(): Promise<void> {
     this.stopCalls += 1
     if (this.stopBehaviour === 'hang') return new Promise(() => undefined)

@@ -368,8 +368,20 @@ export class Session {
     } catch {
       return
     }
-    if (typeof message !== 'string' || message.startsWith('push_to_talk:')) return
+    if (typeof message !== 'string') return
+    if (message === 'push_to_talk:start' || message === 'push_to_talk:stop') return this.pushToTalk(message)
     this.speak('talk', message, 'async').catch(() => {})
+  }
+
+  /** While the visitor holds the talk button the provider listens: that is the visitor's turn. */
+  private pushToTalk(command: 'push_to_talk:start' | 'push_to_talk:stop'): void {
+    this.voiceChatActive = true
+    if (command === 'push_to_talk:start') {
+      this.visitorUtteranceId = randomUUID()
+      this.emit('user_start', { task_id: this.visitorUtteranceId })
+    } else {
+      this.emit('user_stop', { task_id: this.visitorUtteranceId })
+    }
   }
 
   private receiveChatFrame(bytes: Buffer): void {

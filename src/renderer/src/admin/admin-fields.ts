@@ -40,6 +40,34 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
       },
       { path: 'avatar.voiceId', label: 'Voice id', kind: 'text', hint: 'Empty for the avatar’s own voice' },
       { path: 'avatar.language', label: 'Language', kind: 'text', hint: 'e.g. en, de, fr-CA' },
+      {
+        path: 'avatar.knowledgeBase',
+        label: 'Knowledge base (provider mode)',
+        kind: 'textarea',
+        hint: 'What the avatar knows and how it behaves when the provider answers',
+      },
+      {
+        path: 'avatar.knowledgeId',
+        label: 'Knowledge base id',
+        kind: 'text',
+        hint: 'Instead of the text above',
+      },
+      {
+        path: 'avatar.transport',
+        label: 'Voice transport',
+        kind: 'select',
+        options: [
+          { value: 'websocket', label: 'WebSocket' },
+          { value: 'livekit', label: 'LiveKit (needed for push-to-talk)' },
+        ],
+      },
+      { path: 'avatar.pushToTalk', label: 'Push-to-talk (hold a button to speak)', kind: 'checkbox' },
+      {
+        path: 'avatar.activityIdleTimeoutSeconds',
+        label: 'Close an unused session after (s)',
+        kind: 'number',
+        hint: '30–3600; the kiosk keeps it alive while visitors are engaged and reconnects when needed',
+      },
     ],
   },
   {
@@ -85,6 +113,7 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
       },
       { path: 'conversation.textInput', label: 'Show a text box for typed questions', kind: 'checkbox' },
       { path: 'conversation.bargeIn', label: 'Visitors may interrupt the avatar', kind: 'checkbox' },
+      { path: 'conversation.muteButton', label: 'Show a microphone mute button', kind: 'checkbox' },
       {
         path: 'conversation.logTranscripts',
         label: 'Write what visitors say to the log',
@@ -131,6 +160,18 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
         ],
       },
       { path: 'display.chromaKey.enabled', label: 'Remove the green screen', kind: 'checkbox' },
+      {
+        path: 'display.chromaKey.similarity',
+        label: 'Key similarity (0–1)',
+        kind: 'number',
+        hint: 'Higher removes more green',
+      },
+      { path: 'display.chromaKey.smoothness', label: 'Edge softness (0–1)', kind: 'number' },
+      { path: 'display.chromaKey.spill', label: 'Green spill removal (0–1)', kind: 'number' },
+      { path: 'display.captions.avatar', label: 'Captions of the avatar', kind: 'checkbox' },
+      { path: 'display.captions.visitor', label: 'Captions of the visitor', kind: 'checkbox' },
+      { path: 'display.showIndicators', label: 'Listening and speaking indicators', kind: 'checkbox' },
+      { path: 'display.showConnectionQuality', label: 'Connection quality badge', kind: 'checkbox' },
       {
         path: 'display.background.type',
         label: 'Background',

@@ -51,7 +51,13 @@ export class AdminSettingsForm {
             : field.kind === 'url'
               ? 'url'
               : 'text'
-      input = h('input', { id, type, spellcheck: 'false', autocomplete: 'off' })
+      input = h('input', {
+        id,
+        type,
+        spellcheck: 'false',
+        autocomplete: 'off',
+        ...(type === 'number' ? { step: 'any' } : {}),
+      })
     }
     input.dataset.path = field.path
     this.inputs.set(field.path, input)

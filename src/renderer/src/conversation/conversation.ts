@@ -4,7 +4,7 @@ import type { Settings } from '../../../shared/settings/schema'
 import { call } from '../bridge'
 import type { AvatarSession, AvatarSessionEvents } from '../provider/avatar-provider'
 import type { ConversationOverlay } from '../stage/conversation-overlay'
-import type { VisitorInput } from '../stage/visitor-input'
+import type { MicEvent, VisitorInput } from '../stage/visitor-input'
 import {
   classifyMicrophoneError,
   MICROPHONE_HINTS,
@@ -52,6 +52,7 @@ export class Conversation {
   private microphone: { stream: MediaStream; vad: VoiceActivity } | undefined
   private openingMicrophone: Promise<void> | undefined
   private visitorGoneTimer: ReturnType<typeof setTimeout> | undefined
+  private microphoneMuted = false
 
   constructor(private readonly deps: ConversationDeps) {
     this.queue = new SpeechQueue(
@@ -78,7 +79,7 @@ export class Conversation {
     if (!settings) return
     if (settings.conversation.mode === 'provider') await this.startProviderVoiceChat(session)
     else await this.ensureMicrophone()
-    await this.microphone?.vad.resume().catch(() => undefined)
+    if (!this.microphoneMuted) await this.microphone?.vad.resume().catch(() => undefined)
     if (fresh && settings.conversation.greeting) this.queue.enqueue(settings.conversation.greeting)
   }
 
@@ -139,10 +140,34 @@ export class Conversation {
       .catch((error: unknown) => this.deps.log('warn', 'interrupt failed', { error: String(error) }))
   }
 
+  /** The visitor's microphone button: mute (either mode) or push-to-talk (provider mode on LiveKit). */
+  onMicrophoneButton(event: MicEvent): void {
+    this.visitorActive()
+    if (event.kind === 'push-to-talk') {
+      if (event.active) this.bargeIn('visitor holds the talk button')
+      this.session?.pushToTalk(event.active).catch((error: unknown) => {
+        this.deps.log('warn', 'push-to-talk failed', { error: String(error) })
+      })
+      return
+    }
+    this.microphoneMuted = event.muted
+    if (this.settings?.conversation.mode === 'llm') {
+      void (event.muted ? this.microphone?.vad.pause() : this.microphone?.vad.resume())?.catch(
+        () => undefined,
+      )
+    } else {
+      this.session?.setMicrophoneMuted(event.muted)
+    }
+  }
+
   private async startProviderVoiceChat(session: AvatarSession): Promise<void> {
     try {
       await session.startVoiceChat({ muted: false })
       this.deps.input.setHint(undefined)
+      const pushToTalk = this.settings?.avatar.pushToTalk === true
+      this.deps.input.setMicrophoneControl(
+        pushToTalk ? 'push-to-talk' : this.settings?.conversation.muteButton ? 'mute' : 'none',
+      )
     } catch (error) {
       this.reportMicrophoneProblem(
         error instanceof MicrophoneError ? error.problem : classifyMicrophoneError(error),
@@ -172,6 +197,7 @@ export class Conversation {
         onMisfire: () => this.deps.overlay.setListening(false),
       })
       this.microphone = { stream, vad }
+      this.deps.input.setMicrophoneControl(settings.conversation.muteButton ? 'mute' : 'none')
       for (const track of stream.getAudioTracks()) {
         track.addEventListener('ended', () => {
           void this.closeMicrophone()

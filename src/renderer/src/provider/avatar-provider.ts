@@ -63,6 +63,8 @@ export interface AvatarSession {
   startVoiceChat(options: { muted: boolean }): Promise<void>
   closeVoiceChat(): Promise<void>
   setMicrophoneMuted(muted: boolean): void
+  /** Push-to-talk (LiveKit transport with `enablePushToTalk`): the visitor holds a button while speaking. */
+  pushToTalk(active: boolean): Promise<void>
   /** Ends the session at the provider and releases every connection and track. Safe to call twice. */
   stop(): Promise<void>
 }

@@ -152,6 +152,11 @@ class HeygenSession implements AvatarSession {
     else this.avatar.unmuteInputAudio()
   }
 
+  async pushToTalk(active: boolean): Promise<void> {
+    if (active) await this.avatar.pushToTalkStart()
+    else await this.avatar.pushToTalkStop()
+  }
+
   stop(): Promise<void> {
     this.stopping ??= this.release()
     return this.stopping
