@@ -1,23 +1,10 @@
 import { expect, test, type Page } from '@playwright/test'
-import type { StaticServer } from '../support/harness'
 import { chromiumLaunchOptions } from '../support/chromium'
-import { call, openHarness, serveHarness } from './support'
+import { call, useHarnessPage } from './support'
 
 test.use({ launchOptions: chromiumLaunchOptions(['--enable-unsafe-swiftshader']) })
 
-let server: StaticServer
-test.beforeAll(async () => {
-  server = await serveHarness()
-})
-test.afterAll(async () => {
-  await server.close()
-})
-test.beforeEach(async ({ page }) => {
-  await openHarness(page, server)
-})
-test.afterEach(async ({ page }) => {
-  expect(await call(page, 'cspViolations')).toEqual([])
-})
+useHarnessPage()
 
 const state = (page: Page) => call(page, 'backgroundState')
 const FALLBACK = '#102030'

@@ -1,25 +1,12 @@
 import { expect, test, type Page } from '@playwright/test'
-import type { StaticServer } from '../support/harness'
 import { chromiumLaunchOptions } from '../support/chromium'
 import { CHROMA_GREEN, HAIR, REGIONS, SHIRT, SKIN, sourceColumn, type Rgb3 } from './harness/synthetic-frame'
-import { call, near, openHarness, pixelAt, screenshotPixels, serveHarness, type Pixels } from './support'
+import { call, near, pixelAt, screenshotPixels, useHarnessPage, type Pixels } from './support'
 
 // SwiftShader is Chromium's CPU WebGL; say so explicitly rather than rely on the automatic fallback.
 test.use({ launchOptions: chromiumLaunchOptions(['--enable-unsafe-swiftshader']) })
 
-let server: StaticServer
-test.beforeAll(async () => {
-  server = await serveHarness()
-})
-test.afterAll(async () => {
-  await server.close()
-})
-test.beforeEach(async ({ page }) => {
-  await openHarness(page, server)
-})
-test.afterEach(async ({ page }) => {
-  expect(await call(page, 'cspViolations')).toEqual([])
-})
+useHarnessPage()
 
 const ROWS = [4, 48, 91]
 const columns = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i)

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import type { Page } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { buildRendererCsp } from '../../../src/main/security/csp'
 import { buildHarness, serveStatic, type StaticServer } from '../support/harness'
 import type { ChromaHarness } from './harness/main'
@@ -77,4 +77,21 @@ export async function screenshotPixels(page: Page, selector: string): Promise<Pi
 
 export function near(actual: readonly number[], expected: readonly number[], tolerance: number): boolean {
   return expected.every((value, i) => Math.abs((actual[i] ?? Infinity) - value) <= tolerance)
+}
+
+/** Every test opens the harness page afresh, and must end without a CSP violation. */
+export function useHarnessPage(): void {
+  let server: StaticServer
+  test.beforeAll(async () => {
+    server = await serveHarness()
+  })
+  test.afterAll(async () => {
+    await server.close()
+  })
+  test.beforeEach(async ({ page }) => {
+    await openHarness(page, server)
+  })
+  test.afterEach(async ({ page }) => {
+    expect(await call(page, 'cspViolations')).toEqual([])
+  })
 }

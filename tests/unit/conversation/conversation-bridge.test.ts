@@ -1,4 +1,3 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -12,6 +11,7 @@ import { send } from '../support/http-client'
 import { memorySink } from '../support/memory-log'
 import { useTempDirs } from '../support/temp-dir'
 import { makeWav } from './wav-fixture'
+import { openEvents } from '../support/event-stream'
 
 const tempDir = useTempDirs()
 const KEY = 'sk-unit-bridge-key-0123456789abcdefXYZ'
@@ -308,47 +308,17 @@ describe('conversation over the bridge, against the fake OpenAI server', () => {
   })
 })
 
-/** Opens the web host's SSE stream for one client and collects its answerStream events. */
-function openEvents(port: number, token: string, client: string) {
-  const received: AnswerStreamEvent[] = []
-  let response: IncomingMessage | undefined
-  const request = httpRequest({
-    host: '127.0.0.1',
-    port,
-    path: `/api/events?token=${token}&client=${client}`,
-    headers: { Host: `127.0.0.1:${port}`, Accept: 'text/event-stream' },
-    agent: false,
-  })
-  const opened = new Promise<void>((resolve, reject) => {
-    request.on('response', (incoming) => {
-      response = incoming
-      let buffer = ''
-      incoming.setEncoding('utf8')
-      incoming.on('data', (chunk: string) => {
-        buffer += chunk
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          for (const line of block.split('\n')) {
-            if (!line.startsWith('data: ')) continue
-            const event = JSON.parse(line.slice(6)) as { name: string; payload: AnswerStreamEvent }
-            if (event.name === 'answerStream') received.push(event.payload)
-          }
-        }
-      })
-      resolve()
-    })
-    request.on('error', reject)
-  })
-  request.end()
+/** Opens the web host's SSE stream for one client; `received` is its answerStream events so far. */
+function openAnswers(port: number, token: string, client: string) {
+  const stream = openEvents(port, `token=${token}&client=${client}`)
   return {
-    received,
-    opened,
-    close: () => {
-      response?.destroy()
-      request.destroy()
+    get received(): AnswerStreamEvent[] {
+      return stream.events
+        .filter((event) => event.name === 'answerStream')
+        .map((event) => event.payload as AnswerStreamEvent)
     },
+    opened: stream.opened.then(() => undefined),
+    close: stream.close,
   }
 }
 
@@ -383,8 +353,8 @@ describe('conversation through the web host', () => {
 
   it('delivers each answer only to the page that asked', async () => {
     const { port, ask } = await startHost()
-    const pageA = openEvents(port, TOKEN, 'pageAAAA1111')
-    const pageB = openEvents(port, TOKEN, 'pageBBBB2222')
+    const pageA = openAnswers(port, TOKEN, 'pageAAAA1111')
+    const pageB = openAnswers(port, TOKEN, 'pageBBBB2222')
     await Promise.all([pageA.opened, pageB.opened])
     expect(JSON.parse((await ask('pageAAAA1111', 'req-pageA1', 'From A?')).body)).toEqual({
       ok: true,
@@ -406,7 +376,7 @@ describe('conversation through the web host', () => {
 
   it('forgets the visitor and stops the answer when the page goes away', async () => {
     const { port, ask, fake, services } = await startHost({ tokensPerSecond: 8 })
-    const page = openEvents(port, TOKEN, 'pageCCCC3333')
+    const page = openAnswers(port, TOKEN, 'pageCCCC3333')
     await page.opened
     await ask('pageCCCC3333', 'req-gone01', 'Leaving soon?')
     await vi.waitFor(() => expect(page.received.length).toBeGreaterThanOrEqual(1), { timeout: 10_000 })
