@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { startKiosk, waitForLive, type KioskUnderTest } from './support/kiosk'
+import { instrumentMediaObjects, mediaCounts } from './support/media-counts'
 
 /** No fake microphone and no permission: getUserMedia is refused, as on a kiosk whose operator blocked it. */
 test.describe('microphone problems', () => {
@@ -27,24 +28,12 @@ test.describe('microphone problems', () => {
   test('provider mode: every reconnect retries the microphone without leaking audio contexts', async ({
     page,
   }) => {
-    await page.addInitScript(() => {
-      const contexts: AudioContext[] = []
-      const Native = window.AudioContext
-      window.AudioContext = class extends Native {
-        constructor(...args: ConstructorParameters<typeof AudioContext>) {
-          super(...args)
-          contexts.push(this)
-        }
-      } as typeof AudioContext
-      ;(window as unknown as { openAudioContexts: () => number }).openAudioContexts = () =>
-        contexts.filter((context) => context.state !== 'closed').length
-    })
+    await page.addInitScript(instrumentMediaObjects)
     kiosk = await startKiosk({ settings: { conversation: { mode: 'provider', greeting: '' } } })
     await page.goto(kiosk.host.url)
     let id = await waitForLive(page, 15_000)
     await expect(page.locator('#visitor-hint')).toContainText(/microphone/i, { timeout: 10_000 })
-    const open = () =>
-      page.evaluate(() => (window as unknown as { openAudioContexts: () => number }).openAudioContexts())
+    const open = async () => (await mediaCounts(page)).audioContexts
     const before = await open()
     for (let round = 0; round < 5; round += 1) {
       kiosk.sandbox.injectFault({ type: 'disconnect', session: id })

@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { chromiumLaunchOptions } from './support/chromium'
 import { fakeMicrophoneArgs, makeQuestionWav } from './support/fake-microphone'
 import { openSessions, startKiosk, waitForLive, type KioskUnderTest } from './support/kiosk'
+import { instrumentMediaObjects, mediaCounts, type MediaCounts } from './support/media-counts'
 
 // A kiosk with a working microphone: every session runs the provider's voice chat, which has its own
 // AudioContext and microphone track to release.
@@ -10,54 +11,6 @@ test.use({
     fakeMicrophoneArgs(makeQuestionWav('endurance-silence', 'Hello', 1, 8)),
   ),
 })
-
-/** Counts what a reconnect could leak: peer connections, audio contexts and live media tracks. */
-function instrumentMediaObjects(): void {
-  const peers = new Set<RTCPeerConnection>()
-  const contexts = new Set<AudioContext>()
-  const NativePeer = window.RTCPeerConnection
-  window.RTCPeerConnection = class extends NativePeer {
-    constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-      super(...args)
-      peers.add(this)
-    }
-  } as typeof RTCPeerConnection
-  const NativeAudioContext = window.AudioContext
-  window.AudioContext = class extends NativeAudioContext {
-    constructor(...args: ConstructorParameters<typeof AudioContext>) {
-      super(...args)
-      contexts.add(this)
-    }
-  } as typeof AudioContext
-  ;(window as unknown as { __mediaCounts: () => unknown }).__mediaCounts = () => {
-    const tracks = new Set<MediaStreamTrack>()
-    for (const peer of peers) {
-      for (const receiver of peer.getReceivers())
-        if (receiver.track.readyState === 'live') tracks.add(receiver.track)
-      for (const sender of peer.getSenders())
-        if (sender.track?.readyState === 'live') tracks.add(sender.track)
-    }
-    const video = document.getElementById('avatar-video') as HTMLVideoElement | null
-    for (const track of (video?.srcObject as MediaStream | null)?.getTracks() ?? []) {
-      if (track.readyState === 'live') tracks.add(track)
-    }
-    return {
-      peerConnections: [...peers].filter((peer) => peer.connectionState !== 'closed').length,
-      audioContexts: [...contexts].filter((context) => context.state !== 'closed').length,
-      mediaStreamTracks: tracks.size,
-    }
-  }
-}
-
-interface MediaCounts {
-  peerConnections: number
-  audioContexts: number
-  mediaStreamTracks: number
-}
-
-async function mediaCounts(page: Page): Promise<MediaCounts> {
-  return page.evaluate(() => (window as unknown as { __mediaCounts: () => MediaCounts }).__mediaCounts())
-}
 
 async function usedHeapBytes(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page)
