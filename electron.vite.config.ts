@@ -13,7 +13,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src/main/index.ts'),
           web: resolve(root, 'src/main/web/cli.ts'),
-          sandbox: resolve(root, 'src/main/sandbox/cli.ts'),
+          sandbox: resolve(root, 'src/sandbox/cli.ts'),
         },
       },
     },

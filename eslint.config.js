@@ -117,5 +117,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ['src/sandbox/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The sandbox is its own program: no electron.' }],
+          patterns: [
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/shared/**'],
+              message: 'The sandbox is its own program and imports nothing else from src.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 )

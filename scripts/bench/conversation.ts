@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
 import { chromium, type Page } from '@playwright/test'
-import type { Sandbox } from '../../src/main/sandbox'
+import type { Sandbox } from '../../src/sandbox'
 import { splitIntoTokens, startFakeOpenAi } from '../../tests/support/fake-openai'
 import { chromiumLaunchOptions } from '../../tests/e2e/support/chromium'
 import { fakeMicrophoneArgs, makeQuestionWav } from '../../tests/e2e/support/fake-microphone'

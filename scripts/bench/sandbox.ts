@@ -220,9 +220,9 @@ async function startSandboxProcess(): Promise<SandboxProcess> {
   const bundle = resolve(ROOT, process.env.SANDBOX_BENCH_ENTRY ?? 'out/main/sandbox.js')
   const useBundle =
     existsSync(bundle) &&
-    statSync(bundle).mtimeMs >= newestMtime(join(ROOT, 'src/main/sandbox')) &&
+    statSync(bundle).mtimeMs >= newestMtime(join(ROOT, 'src/sandbox')) &&
     process.env.SANDBOX_BENCH_FROM_SOURCE !== '1'
-  const args = useBundle ? [bundle] : ['--import', 'tsx', join(ROOT, 'src/main/sandbox/cli.ts')]
+  const args = useBundle ? [bundle] : ['--import', 'tsx', join(ROOT, 'src/sandbox/cli.ts')]
   const child = spawn(process.execPath, [...args, '--port', '0', '--log-level', 'warn'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -231,7 +231,7 @@ async function startSandboxProcess(): Promise<SandboxProcess> {
   return {
     pid: child.pid!,
     baseUrl,
-    entry: useBundle ? relative(ROOT, bundle) : 'tsx src/main/sandbox/cli.ts',
+    entry: useBundle ? relative(ROOT, bundle) : 'tsx src/sandbox/cli.ts',
     stop: () =>
       new Promise((done) => {
         if (child.exitCode !== null) return done()

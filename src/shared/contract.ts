@@ -1,6 +1,11 @@
 import { z } from 'zod'
 import { BridgeErrorSchema } from './result'
-import { SettingsPatchSchema, SettingsSchema } from './settings/schema'
+import {
+  LiveAvatarModeSchema,
+  ProviderKindSchema,
+  SettingsPatchSchema,
+  SettingsSchema,
+} from './settings/schema'
 
 /**
  * The one registry of everything the renderer may ask of the main process, and every event main may push.
@@ -25,6 +30,8 @@ export type Notice = z.infer<typeof NoticeSchema>
 export const ProviderStatusSchema = z.object({
   /** `sandbox`: no key is set, so the built-in offline provider serves a demo avatar. */
   kind: z.enum(['configured', 'not-configured', 'sandbox']),
+  /** Which protocol the renderer speaks, also to the sandbox (it speaks both). */
+  providerKind: ProviderKindSchema,
   baseUrl: z.string(),
 })
 
@@ -42,6 +49,10 @@ export const SessionTokenSchema = z.object({
   token: z.string().min(1),
   baseUrl: z.string(),
   sandbox: z.boolean(),
+  /** The SDK this token is for; the renderer loads only that provider's chunk. */
+  kind: ProviderKindSchema,
+  /** LiveAvatar only: what the token was minted for (the SDK also reads it from the JWT). */
+  mode: LiveAvatarModeSchema.optional(),
   /** Names this token in `reportSession`, so main can stop the session it opened if the page goes away. */
   lease: z.string().min(1),
 })
@@ -81,6 +92,26 @@ export type AnswerStreamEvent = z.infer<typeof AnswerStreamSchema>
 export const UtteranceSchema = z.object({
   audioBase64: z.string().min(1).max(2_000_000),
   format: z.literal('wav'),
+})
+
+/** One avatar, voice or context the provider offers, for the admin panel's pickers. */
+export const CatalogItemSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Public (the provider's) or the account's own. */
+  owner: z.enum(['public', 'own']).optional(),
+  previewUrl: z.string().optional(),
+  description: z.string().optional(),
+})
+export type CatalogItem = z.infer<typeof CatalogItemSchema>
+
+export const CatalogKindSchema = z.enum(['avatars', 'voices', 'contexts'])
+export type CatalogKind = z.infer<typeof CatalogKindSchema>
+
+/** A sentence of our LLM's answer as speech, for LiveAvatar LITE: 24 kHz mono 16-bit PCM, base64. */
+export const SpeechAudioSchema = z.object({
+  pcmBase64: z.string(),
+  sampleRate: z.literal(24_000),
 })
 
 const NoPayload = z.undefined()
@@ -126,6 +157,16 @@ export const bridgeCalls = {
   cancelAnswer: call(z.object({ requestId: RequestIdSchema }), Done),
   /** The visitor left: forget the conversation. */
   endConversation: call(NoPayload, Done),
+  /** Text to speech in main with the LLM key (LiveAvatar LITE); `cancelAnswer` for the same id aborts it. */
+  synthesizeSpeech: call(
+    z.object({ requestId: RequestIdSchema, text: z.string().trim().min(1).max(2000) }),
+    SpeechAudioSchema,
+  ),
+  /** What the configured provider offers, fetched by main with the key (admin panel only). */
+  listCatalog: call(
+    z.object({ kind: CatalogKindSchema }),
+    z.object({ items: z.array(CatalogItemSchema).max(2000) }),
+  ),
 }
 
 export const bridgeEvents = {

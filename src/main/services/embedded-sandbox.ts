@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { BridgeError } from '../../shared/result'
-import { SandboxPrerequisiteError, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox'
+import { SandboxPrerequisiteError, startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox'
 import type { Logger } from './logger'
 import type { SandboxProvider } from './provider-access'
 

@@ -19,7 +19,26 @@ export const SETTINGS_MIGRATIONS: readonly SettingsMigration[] = [
     describe: 'stamp the settings version (files written before versioning carried none)',
     migrate: (data) => ({ ...data, version: 1 }),
   },
+  {
+    from: 1,
+    describe:
+      'provider kinds: a kiosk set up before LiveAvatar runs the legacy HeyGen API, with its avatar kept',
+    migrate: (data) => {
+      const provider = isRecord(data.provider) ? data.provider : {}
+      const avatar = isRecord(data.avatar) ? data.avatar : {}
+      return {
+        ...data,
+        provider: { ...provider, kind: 'heygen' },
+        // Version 1 defaulted an unset avatar to Wayne; version 2 leaves the default to the provider kind.
+        avatar: { ...avatar, id: typeof avatar.id === 'string' ? avatar.id : 'Wayne_20240711' },
+      }
+    },
+  },
 ]
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
 
 export type MigrationOutcome =
   | { kind: 'current'; data: SettingsData }

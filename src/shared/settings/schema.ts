@@ -4,13 +4,62 @@ import { BaseUrlSchema, LanguageTagSchema } from './fields'
 import { toPatchSchema } from './patch'
 
 /** Bumped whenever a stored field changes meaning or place; additive fields only need a default. */
-export const SETTINGS_VERSION = 1
+export const SETTINGS_VERSION = 2
 
-export const DEFAULT_PROVIDER_BASE_URL = 'https://api.heygen.com'
+/**
+ * `liveavatar`: HeyGen's LiveAvatar API and `@heygen/liveavatar-web-sdk` (what a venue buys today).
+ * `heygen`: the legacy Interactive Avatar API and `@heygen/streaming-avatar`, also served by KonPro.
+ */
+export const ProviderKindSchema = z.enum(['liveavatar', 'heygen'])
+export type ProviderKind = z.infer<typeof ProviderKindSchema>
+
+/** The base URLs the admin panel offers; `custom` is any other URL. */
+export const PROVIDER_PRESETS = {
+  liveavatar: { kind: 'liveavatar', baseUrl: 'https://api.liveavatar.com', label: 'LiveAvatar' },
+  heygen: { kind: 'heygen', baseUrl: 'https://api.heygen.com', label: 'HeyGen (legacy Interactive Avatar)' },
+  konpro: { kind: 'heygen', baseUrl: 'https://api.konpro.ai', label: 'KonPro' },
+} as const satisfies Record<string, { kind: ProviderKind; baseUrl: string; label: string }>
+
+export const DEFAULT_BASE_URLS: Record<ProviderKind, string> = {
+  liveavatar: PROVIDER_PRESETS.liveavatar.baseUrl,
+  heygen: PROVIDER_PRESETS.heygen.baseUrl,
+}
+
+/** What a session costs: `full` uses LiveAvatar's speech, LLM and voice; `lite` only renders our audio (half the credits). */
+export const LiveAvatarModeSchema = z.enum(['full', 'lite'])
+export type LiveAvatarMode = z.infer<typeof LiveAvatarModeSchema>
 
 export const ProviderSettingsSchema = z.object({
-  baseUrl: BaseUrlSchema.default(DEFAULT_PROVIDER_BASE_URL),
+  kind: ProviderKindSchema.default('liveavatar'),
+  /** Empty: the kind's own API (`DEFAULT_BASE_URLS`). */
+  baseUrl: z.union([z.literal(''), BaseUrlSchema]).default(''),
+  liveavatar: z
+    .object({
+      mode: LiveAvatarModeSchema.default('full'),
+      /** LiveAvatar's own free test sessions (`is_sandbox`): about a minute long, one avatar only. */
+      sandbox: z.boolean().default(false),
+      /** Sent as the token's `max_session_duration` when set (seconds); 0 means the plan's limit. */
+      maxSessionDurationSeconds: z.number().int().min(0).max(86_400).default(0),
+    })
+    .prefault({}),
 })
+export type ProviderSettings = z.output<typeof ProviderSettingsSchema>
+
+/** The API a provider setting talks to: its own URL, or its kind's default. */
+export function providerBaseUrl(provider: Pick<ProviderSettings, 'kind' | 'baseUrl'>): string {
+  return provider.baseUrl || DEFAULT_BASE_URLS[provider.kind]
+}
+
+/** Each kind's avatar when none is chosen: the ones its free sandbox offers. */
+export const DEFAULT_AVATAR_IDS: Record<ProviderKind, string> = {
+  liveavatar: 'dd73ea75-1218-4ef3-92ce-606d5f7fbc0a',
+  heygen: 'Wayne_20240711',
+}
+
+/** The avatar a session asks for: the chosen one, or the kind's default. */
+export function avatarIdFor(settings: { provider: { kind: ProviderKind }; avatar: { id: string } }): string {
+  return settings.avatar.id || DEFAULT_AVATAR_IDS[settings.provider.kind]
+}
 
 export const AvatarQualitySchema = z.enum(['low', 'medium', 'high'])
 
@@ -18,7 +67,8 @@ const unitInterval = z.number().min(0).max(1)
 
 export const AvatarSettingsSchema = z
   .object({
-    id: z.string().trim().min(1, 'Choose an avatar').max(200).default('Wayne_20240711'),
+    /** Empty: the provider kind's default avatar (`avatarIdFor`). */
+    id: z.string().trim().max(200).default(''),
     quality: AvatarQualitySchema.default('high'),
     voiceId: z.string().trim().max(200).default(''),
     voiceRate: z.number().min(0.5).max(1.5).default(1),
@@ -35,6 +85,8 @@ export const AvatarSettingsSchema = z
       .prefault({}),
     language: LanguageTagSchema.default('en'),
     knowledgeId: z.string().trim().max(200).default(''),
+    /** LiveAvatar's knowledge base and persona (a "context"); without one a FULL avatar does not answer. */
+    contextId: z.string().trim().max(200).default(''),
     knowledgeBase: z.string().max(20_000).default(''),
     stt: z
       .object({
@@ -102,6 +154,16 @@ export const LlmSettingsSchema = z.object({
   maxTurns: z.number().int().min(1).max(50).default(8),
   /** Estimated tokens of those turns, besides the system prompt; older turns are dropped first. */
   maxHistoryTokens: z.number().int().min(100).max(100_000).default(2000),
+  /** Text to speech for LiveAvatar LITE: any OpenAI-compatible `audio.speech`, as 24 kHz 16-bit PCM. */
+  speech: z
+    .object({
+      model: z.string().trim().min(1, 'Name a model').max(200).default('gpt-4o-mini-tts'),
+      voice: z.string().trim().min(1, 'Name a voice').max(200).default('alloy'),
+      /** Empty: the same server as `baseUrl`. */
+      baseUrl: z.union([z.literal(''), BaseUrlSchema]).default(''),
+      timeoutMs: z.number().int().min(1000).max(60_000).default(10_000),
+    })
+    .prefault({}),
   timeouts: z
     .object({
       transcriptionMs: z.number().int().min(1000).max(120_000).default(10_000),

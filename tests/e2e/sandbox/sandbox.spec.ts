@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { chromium, expect, test, type Page } from '@playwright/test'
 import { chromiumLaunchOptions } from '../support/chromium'
 import { buildHarness, serveStatic, type StaticServer } from '../support/harness'
-import { startSandbox, type Sandbox, type SessionSnapshot } from '../../../src/main/sandbox/index'
+import { startSandbox, type Sandbox, type SessionSnapshot } from '../../../src/sandbox/index'
 import type { HarnessEvent, HarnessStartOptions, HarnessStartResult } from './harness/api'
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, type Page } from '@playwright/test'
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/main/sandbox'
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox'
 import { launchWebHost, type RunningWebHost } from './web-host'
 
 export const SANDBOX_KEY = 'sandbox-e2e-key-0123456789'

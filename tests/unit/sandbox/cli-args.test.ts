@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CliUsageError, parseCliArgs } from '../../../src/main/sandbox/cli-args'
+import { CliUsageError, parseCliArgs } from '../../../src/sandbox/cli-args'
 
 describe('sandbox CLI arguments', () => {
   it('defaults to nothing set, info logging', () => {

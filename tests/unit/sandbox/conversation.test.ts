@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { decodeChatFrame, encodeAudioFrame, encodeTextFrame } from '../../../src/main/sandbox/chat/pipecat'
-import { VoiceActivity } from '../../../src/main/sandbox/chat/voice-activity'
-import { answersVisitor } from '../../../src/main/sandbox/session/provider-mode'
-import { avatarFor, SANDBOX_AVATARS } from '../../../src/main/sandbox/session/avatars'
+import { decodeChatFrame, encodeAudioFrame, encodeTextFrame } from '../../../src/sandbox/chat/pipecat'
+import { VoiceActivity } from '../../../src/sandbox/chat/voice-activity'
+import { answersVisitor } from '../../../src/sandbox/session/provider-mode'
+import { avatarFor, SANDBOX_AVATARS } from '../../../src/sandbox/session/avatars'
 
 describe('answersVisitor (provider mode)', () => {
   it('answers while voice chat is on, whatever the tasks', () => {

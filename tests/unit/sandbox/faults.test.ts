@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FaultTable, faultSchema } from '../../../src/main/sandbox/faults'
+import { FaultTable, faultSchema } from '../../../src/sandbox/faults'
 
 describe('fault shapes', () => {
   it('accepts each documented fault', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { CHARACTER_LOOKS, KEY_GREEN, type MouthState } from '../../../src/main/sandbox/media/character'
-import { audioEncoderArgs, videoEncoderArgs } from '../../../src/main/sandbox/media/ffmpeg-args'
-import { renderFrameSet } from '../../../src/main/sandbox/media/frames'
-import { MouthFollower, rmsOf } from '../../../src/main/sandbox/media/mouth'
-import { VIDEO_GOP_FRAMES, VIDEO_PROFILES } from '../../../src/main/sandbox/media/quality'
-import { RgbCanvas } from '../../../src/main/sandbox/media/canvas'
-import { lumaOf, rgbToI420 } from '../../../src/main/sandbox/media/yuv'
+import { CHARACTER_LOOKS, KEY_GREEN, type MouthState } from '../../../src/sandbox/media/character'
+import { audioEncoderArgs, videoEncoderArgs } from '../../../src/sandbox/media/ffmpeg-args'
+import { renderFrameSet } from '../../../src/sandbox/media/frames'
+import { MouthFollower, rmsOf } from '../../../src/sandbox/media/mouth'
+import { VIDEO_GOP_FRAMES, VIDEO_PROFILES } from '../../../src/sandbox/media/quality'
+import { RgbCanvas } from '../../../src/sandbox/media/canvas'
+import { lumaOf, rgbToI420 } from '../../../src/sandbox/media/yuv'
 
 describe('video profiles', () => {
   it('follow the provider ladder: low 360p, medium 480p, high 720p', () => {

@@ -4,7 +4,7 @@ import {
   DEFAULT_PERSONA,
   personaFrom,
   respond,
-} from '../../../src/main/sandbox/speech/responder'
+} from '../../../src/sandbox/speech/responder'
 
 describe('responder', () => {
   const museum = personaFrom(

@@ -1,8 +1,8 @@
 import { SignalResponse, TrackType } from '@livekit/protocol'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { encodeTextFrame } from '../../../src/main/sandbox/chat/pipecat'
-import { startSandbox, type Sandbox, type SessionSnapshot } from '../../../src/main/sandbox/index'
+import { encodeTextFrame } from '../../../src/sandbox/chat/pipecat'
+import { startSandbox, type Sandbox, type SessionSnapshot } from '../../../src/sandbox/index'
 
 /** Real sandboxes on free loopback ports, driven over HTTP and WebSocket the way the SDK drives them. */
 

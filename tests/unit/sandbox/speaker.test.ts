@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE } from '../../../src/main/sandbox/media/ffmpeg-args'
-import { Speaker, type SpeakerEvents } from '../../../src/main/sandbox/speech/speaker'
+import { AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE } from '../../../src/sandbox/media/ffmpeg-args'
+import { Speaker, type SpeakerEvents } from '../../../src/sandbox/speech/speaker'
 
 /** A tone of `ms` milliseconds at a clearly voiced level. */
 function tone(ms: number): Int16Array {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { resample } from '../../../src/main/sandbox/speech/resample'
-import { espeakArgs, espeakLanguage } from '../../../src/main/sandbox/speech/tts'
-import { parseWav } from '../../../src/main/sandbox/speech/wav'
-import { timeWords, voicedSpanMs } from '../../../src/main/sandbox/speech/word-timing'
+import { resample } from '../../../src/sandbox/speech/resample'
+import { espeakArgs, espeakLanguage } from '../../../src/sandbox/speech/tts'
+import { parseWav } from '../../../src/sandbox/speech/wav'
+import { timeWords, voicedSpanMs } from '../../../src/sandbox/speech/word-timing'
 
 function wav(samples: number[], sampleRate: number, dataSizeField?: number): Buffer {
   const data = Buffer.alloc(samples.length * 2)
