@@ -56,71 +56,73 @@ function startFrameSampler(): void {
     }
 }
 
-test.describe('session endurance', () => {
-  let kiosk: KioskUnderTest | undefined
+for (const kind of ['heygen', 'liveavatar'] as const) {
+  test.describe(`session endurance (${kind})`, () => {
+    let kiosk: KioskUnderTest | undefined
 
-  test.afterEach(async () => {
-    await kiosk?.stop()
-    kiosk = undefined
-  })
+    test.afterEach(async () => {
+      await kiosk?.stop()
+      kiosk = undefined
+    })
 
-  test('rotates before a 20 s session limit with no dark gap over 1 s', async ({ page }) => {
-    test.setTimeout(120_000)
-    kiosk = await startKiosk({ sandbox: { sessionLimitSeconds: 20 } })
-    await page.goto(kiosk.host.url)
-    const first = await waitForLive(page, 15_000)
-    await page.evaluate(startFrameSampler)
-    const second = await waitForLive(page, 25_000, first)
-    // The rotation happened before the provider's limit: the first session was stopped by us, not cut off.
-    const firstSession = kiosk.sandbox.sessions().find((session) => session.id === first)
-    expect(firstSession?.state).toBe('closed')
-    expect((firstSession?.closedAt ?? 0) - (firstSession?.createdAt ?? 0)).toBeLessThan(20_000)
-    await page.waitForTimeout(2_000)
-    const { longest, samples } = await page.evaluate(() =>
-      (
-        window as unknown as { __longestDarkMs: () => { longest: number; samples: number } }
-      ).__longestDarkMs(),
-    )
-    console.log(
-      `[rotation] ${first} → ${second}: longest dark gap ${Math.round(longest)} ms over ${samples} samples`,
-    )
-    expect(samples).toBeGreaterThan(100)
-    expect(longest).toBeLessThan(1_000)
-    expect(openSessions(kiosk.sandbox)).toEqual([second])
-  })
+    test('rotates before a 20 s session limit with no dark gap over 1 s', async ({ page }) => {
+      test.setTimeout(120_000)
+      kiosk = await startKiosk({ kind, sandbox: { sessionLimitSeconds: 20 } })
+      await page.goto(kiosk.host.url)
+      const first = await waitForLive(page, 15_000)
+      await page.evaluate(startFrameSampler)
+      const second = await waitForLive(page, 25_000, first)
+      // The rotation happened before the provider's limit: the first session was stopped by us, not cut off.
+      const firstSession = kiosk.sandbox.sessions().find((session) => session.id === first)
+      expect(firstSession?.state).toBe('closed')
+      expect((firstSession?.closedAt ?? 0) - (firstSession?.createdAt ?? 0)).toBeLessThan(20_000)
+      await page.waitForTimeout(2_000)
+      const { longest, samples } = await page.evaluate(() =>
+        (
+          window as unknown as { __longestDarkMs: () => { longest: number; samples: number } }
+        ).__longestDarkMs(),
+      )
+      console.log(
+        `[rotation] ${kind}: ${first} → ${second}: longest dark gap ${Math.round(longest)} ms over ${samples} samples`,
+      )
+      expect(samples).toBeGreaterThan(100)
+      expect(longest).toBeLessThan(1_000)
+      expect(openSessions(kiosk.sandbox)).toEqual([second])
+    })
 
-  test('50 forced disconnects in a row: no leaked session, heap or media object', async ({ page }) => {
-    test.setTimeout(400_000)
-    kiosk = await startKiosk()
-    await page.addInitScript(instrumentMediaObjects)
-    await page.goto(kiosk.host.url)
-    let id = await waitForLive(page, 15_000)
-    let baselineHeap = 0
-    let baselineCounts: MediaCounts | undefined
-    const started = Date.now()
-    for (let round = 1; round <= 50; round += 1) {
-      kiosk.sandbox.injectFault({ type: 'disconnect', session: id })
-      id = await waitForLive(page, 15_000, id)
-      if (round === 5) {
-        await page.waitForTimeout(1_000)
-        baselineHeap = await usedHeapBytes(page)
-        baselineCounts = await mediaCounts(page)
+    test('50 forced disconnects in a row: no leaked session, heap or media object', async ({ page }) => {
+      test.setTimeout(400_000)
+      kiosk = await startKiosk({ kind })
+      await page.addInitScript(instrumentMediaObjects)
+      await page.goto(kiosk.host.url)
+      let id = await waitForLive(page, 15_000)
+      let baselineHeap = 0
+      let baselineCounts: MediaCounts | undefined
+      const started = Date.now()
+      for (let round = 1; round <= 50; round += 1) {
+        kiosk.sandbox.injectFault({ type: 'disconnect', session: id })
+        id = await waitForLive(page, 15_000, id)
+        if (round === 5) {
+          await page.waitForTimeout(1_000)
+          baselineHeap = await usedHeapBytes(page)
+          baselineCounts = await mediaCounts(page)
+        }
       }
-    }
-    await page.waitForTimeout(1_500)
-    const heap = await usedHeapBytes(page)
-    const counts = await mediaCounts(page)
-    const sessions = kiosk.sandbox.sessions()
-    console.log(
-      `[endurance] 50 reconnects in ${Math.round((Date.now() - started) / 1000)} s; heap ${(baselineHeap / 1e6).toFixed(1)} → ${(heap / 1e6).toFixed(1)} MB; ` +
-        `media ${JSON.stringify(baselineCounts)} → ${JSON.stringify(counts)}; sessions ${sessions.length}`,
-    )
-    expect(sessions.length).toBe(51)
-    expect(openSessions(kiosk.sandbox)).toEqual([id])
-    expect(heap - baselineHeap).toBeLessThan(10 * 1024 * 1024)
-    expect(counts.peerConnections).toBeLessThanOrEqual(baselineCounts!.peerConnections)
-    expect(counts.audioContexts).toBeLessThanOrEqual(baselineCounts!.audioContexts)
-    expect(counts.mediaStreamTracks).toBeLessThanOrEqual(baselineCounts!.mediaStreamTracks)
-    expect(counts.peerConnections).toBeGreaterThan(0)
+      await page.waitForTimeout(1_500)
+      const heap = await usedHeapBytes(page)
+      const counts = await mediaCounts(page)
+      const sessions = kiosk.sandbox.sessions()
+      console.log(
+        `[endurance] ${kind}: 50 reconnects in ${Math.round((Date.now() - started) / 1000)} s; heap ${(baselineHeap / 1e6).toFixed(1)} → ${(heap / 1e6).toFixed(1)} MB; ` +
+          `media ${JSON.stringify(baselineCounts)} → ${JSON.stringify(counts)}; sessions ${sessions.length}`,
+      )
+      expect(sessions.length).toBe(51)
+      expect(openSessions(kiosk.sandbox)).toEqual([id])
+      expect(heap - baselineHeap).toBeLessThan(10 * 1024 * 1024)
+      expect(counts.peerConnections).toBeLessThanOrEqual(baselineCounts!.peerConnections)
+      expect(counts.audioContexts).toBeLessThanOrEqual(baselineCounts!.audioContexts)
+      expect(counts.mediaStreamTracks).toBeLessThanOrEqual(baselineCounts!.mediaStreamTracks)
+      expect(counts.peerConnections).toBeGreaterThan(0)
+    })
   })
-})
+}

@@ -21,18 +21,31 @@ export interface KioskUnderTest {
  * the test can inject faults and count sessions) and the web host provisioned with its URL and key.
  */
 export async function startKiosk(
-  options: { sandbox?: SandboxOptions; settings?: Record<string, unknown> } = {},
+  options: {
+    sandbox?: SandboxOptions
+    settings?: Record<string, unknown>
+    /** The protocol the kiosk speaks to the sandbox (it serves both); the legacy suite stays on `heygen`. */
+    kind?: 'heygen' | 'liveavatar'
+  } = {},
 ): Promise<KioskUnderTest> {
   const sandboxOptions: SandboxOptions = { apiKey: SANDBOX_KEY, ...options.sandbox }
   let sandbox = await startSandbox(sandboxOptions)
   const sandboxPort = Number(new URL(sandbox.baseUrl).port)
   const dataDir = await mkdtemp(join(tmpdir(), 'kiosk-session-'))
   const config = join(dataDir, 'provision.json')
-  const { avatar, ...rest } = (options.settings ?? {}) as { avatar?: Record<string, unknown> }
+  const { avatar, provider, ...rest } = (options.settings ?? {}) as {
+    avatar?: Record<string, unknown>
+    provider?: Record<string, unknown>
+  }
   await writeFile(
     config,
     JSON.stringify({
-      provider: { baseUrl: sandbox.baseUrl, apiKey: SANDBOX_KEY },
+      provider: {
+        kind: options.kind ?? 'heygen',
+        baseUrl: sandbox.baseUrl,
+        apiKey: SANDBOX_KEY,
+        ...provider,
+      },
       avatar: { quality: 'low', ...avatar },
       ...rest,
     }),
