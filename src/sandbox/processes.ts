@@ -4,6 +4,7 @@ const KILL_GRACE_MS = 1000
 
 /**
  * Every ffmpeg and espeak-ng the sandbox starts goes through here, so close() can prove none is left behind.
+ * (espeak-ng's WebAssembly build runs in a shared worker thread instead, which is no process to track.)
  * Encoders read stdin, so they also exit on their own if this process dies and the pipe closes.
  */
 export class ProcessRegistry {
@@ -19,6 +20,11 @@ export class ProcessRegistry {
     // EPIPE when a process dies mid-write must not crash the sandbox; the owner sees 'exit'.
     child.stdin?.on('error', () => {})
     return child
+  }
+
+  /** True once closeAll began: in-process work (the wasm speech synthesizer) checks it like spawn does. */
+  get closing(): boolean {
+    return this.closed
   }
 
   get size(): number {

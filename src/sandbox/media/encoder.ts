@@ -1,15 +1,25 @@
 import type { ChildProcess } from 'node:child_process'
 import type { SandboxLogger } from '../options'
 import { stopProcess, type ProcessRegistry } from '../processes'
+import { selectedFfmpeg } from '../tools/selection'
 
-/** One ffmpeg fed on stdin. Writes after it died are dropped: the session notices via the log, not a crash. */
+/**
+ * One ffmpeg fed on stdin. Writes after it died are dropped: the session notices via the log, not a crash.
+ * The binary is the one checkPrerequisites chose (system or npm), unless `command` names another.
+ */
 export class Encoder {
   private readonly child: ChildProcess
   private alive = true
   private stopping = false
 
-  constructor(registry: ProcessRegistry, args: readonly string[], name: string, log: SandboxLogger) {
-    this.child = registry.spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe'] })
+  constructor(
+    registry: ProcessRegistry,
+    args: readonly string[],
+    name: string,
+    log: SandboxLogger,
+    command: string = selectedFfmpeg().path,
+  ) {
+    this.child = registry.spawn(command, args, { stdio: ['pipe', 'ignore', 'pipe'] })
     this.child.stderr?.setEncoding('utf8')
     this.child.stderr?.on('data', (text: string) => log('warn', `${name}: ${text.trim()}`))
     this.child.once('exit', (code, signal) => {

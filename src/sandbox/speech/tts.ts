@@ -1,5 +1,7 @@
 import type { ProcessRegistry } from '../processes'
 import { AUDIO_SAMPLE_RATE } from '../media/ffmpeg-args'
+import { sharedEspeakWasm, type EspeakFiles } from '../tools/espeak-wasm'
+import { selectedEspeak, type EspeakTool } from '../tools/selection'
 import { resample } from './resample'
 import { parseWav } from './wav'
 
@@ -17,16 +19,15 @@ const FALLBACK_LANGUAGE = 'en-us'
 /** Long enough for any sentence an avatar should say in one go; bounds synthesis time and memory. */
 export const MAX_SPEECH_CHARS = 5000
 
-export function espeakArgs(voice: Voice): string[] {
+/** Voice and speed: the same for the binary and the WebAssembly build. */
+export function espeakVoiceArgs(voice: Voice): string[] {
   const rate = Math.min(2, Math.max(0.5, Number.isFinite(voice.rate) ? voice.rate : 1))
-  return [
-    '--stdin',
-    '--stdout',
-    '-v',
-    `${voice.language}+${voice.variant}`,
-    '-s',
-    String(Math.round(BASE_WORDS_PER_MINUTE * rate)),
-  ]
+  return ['-v', `${voice.language}+${voice.variant}`, '-s', String(Math.round(BASE_WORDS_PER_MINUTE * rate))]
+}
+
+/** The espeak-ng binary's arguments: text on stdin, WAV on stdout. */
+export function espeakArgs(voice: Voice): string[] {
+  return ['--stdin', '--stdout', ...espeakVoiceArgs(voice)]
 }
 
 /** The provider's language codes ("en", "de", "pt-BR") as espeak-ng voice names. */
@@ -37,21 +38,44 @@ export function espeakLanguage(language: string | undefined): string {
   return /^[a-z]{2,3}(-[a-z0-9]{2,8})?$/.test(normalized) ? normalized : FALLBACK_LANGUAGE
 }
 
-/** Speech as mono 48 kHz PCM. Text goes in on stdin, so nothing in it can be read as an option. */
-export async function synthesize(registry: ProcessRegistry, text: string, voice: Voice): Promise<Int16Array> {
+/**
+ * Speech as mono 48 kHz PCM, from the espeak-ng that checkPrerequisites chose (or `tool`): a binary, fed the
+ * text on stdin, or the npm WebAssembly build, fed it through a file. Either way nothing in the text can be
+ * read as an option.
+ */
+export async function synthesize(
+  registry: ProcessRegistry,
+  text: string,
+  voice: Voice,
+  tool: EspeakTool = selectedEspeak(),
+): Promise<Int16Array> {
   const input = text.slice(0, MAX_SPEECH_CHARS)
+  const speak = async (spoken: Voice): Promise<Int16Array> => {
+    const wav =
+      tool.kind === 'wasm'
+        ? await runWasm(registry, tool.files, input, spoken)
+        : await runEspeak(registry, tool.path, input, spoken)
+    const audio = parseWav(wav)
+    return resample(audio.samples, audio.sampleRate, AUDIO_SAMPLE_RATE)
+  }
   try {
-    return await runEspeak(registry, input, voice)
+    return await speak(voice)
   } catch (error) {
     if (voice.language === FALLBACK_LANGUAGE) throw error
     // espeak-ng has no voice for this language: speak it with the default rather than stay silent.
-    return runEspeak(registry, input, { ...voice, language: FALLBACK_LANGUAGE })
+    return speak({ ...voice, language: FALLBACK_LANGUAGE })
   }
 }
 
-function runEspeak(registry: ProcessRegistry, text: string, voice: Voice): Promise<Int16Array> {
+/** The shared in-process synthesizer; like spawn, it refuses once the sandbox is closing. */
+function runWasm(registry: ProcessRegistry, files: EspeakFiles, text: string, voice: Voice): Promise<Buffer> {
+  if (registry.closing) return Promise.reject(new Error('sandbox is closing: refusing to synthesize'))
+  return sharedEspeakWasm(files).synthesize(espeakVoiceArgs(voice), text)
+}
+
+function runEspeak(registry: ProcessRegistry, command: string, text: string, voice: Voice): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = registry.spawn('espeak-ng', espeakArgs(voice), { stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = registry.spawn(command, espeakArgs(voice), { stdio: ['pipe', 'pipe', 'pipe'] })
     const chunks: Buffer[] = []
     let errorText = ''
     child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -62,12 +86,7 @@ function runEspeak(registry: ProcessRegistry, text: string, voice: Voice): Promi
         reject(new Error(`espeak-ng exited with ${code}: ${errorText.trim()}`))
         return
       }
-      try {
-        const wav = parseWav(Buffer.concat(chunks))
-        resolve(resample(wav.samples, wav.sampleRate, AUDIO_SAMPLE_RATE))
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)))
-      }
+      resolve(Buffer.concat(chunks))
     })
     child.stdin?.end(text.endsWith('\n') ? text : `${text}\n`)
   })
