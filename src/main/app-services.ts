@@ -57,7 +57,9 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
   const admin = new AdminAccess(secrets)
   const events = new BridgeEventHub()
   const provider = new ProviderAccess(settings, secrets, log, adapters.sandbox)
-  const sessions = new SessionRegistry(hostLog('sessions'))
+  const sessions = new SessionRegistry(hostLog('sessions'), {
+    apiKeyFor: (sandbox) => provider.apiKeyFor(sandbox),
+  })
   const media = new MediaLibrary(adapters.backgroundsDir, adapters.sampleBackgroundsDir)
   const conversation = new ConversationService({ settings, secrets, events, log: hostLog('conversation') })
   const services: BridgeServices = {

@@ -8,6 +8,7 @@ import { createElectronLogSink, electronHostAdapters } from './electron/electron
 import { registerIpcGate } from './electron/ipc-gate'
 import { lockNavigation } from './electron/navigation'
 import { installPermissionHandlers } from './electron/permissions'
+import { installProviderCors } from './electron/provider-cors'
 import { applyWindowMode, createKioskWindow } from './electron/window'
 import { buildRendererCsp } from './security/csp'
 import { EmbeddedSandbox } from './services/embedded-sandbox'
@@ -60,8 +61,9 @@ async function start(): Promise<void> {
   await services.provider.prepare()
   Menu.setApplicationMenu(null)
   installPermissionHandlers(session.defaultSession)
+  installProviderCors(session.defaultSession, () => services.provider.corsOrigin())
   serveAppProtocol(join(import.meta.dirname, '../renderer'), services.media, async () =>
-    buildRendererCsp({ providerBaseUrl: services.provider.baseUrl() }),
+    buildRendererCsp(services.provider.cspInput()),
   )
   registerIpcGate(ipcMain, services.dispatch, log)
   app.on('web-contents-created', (_event, contents) => lockNavigation(contents, log))

@@ -14,6 +14,8 @@ export const BridgeErrorCodeSchema = z.enum([
   'provider-error',
   'llm-error',
   'cancelled',
+  /** The configured provider has no such thing (e.g. the legacy API lists no voices or contexts). */
+  'not-supported',
   'internal',
 ])
 export type BridgeErrorCode = z.infer<typeof BridgeErrorCodeSchema>

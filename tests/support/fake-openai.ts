@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 
 /**
  * A fake OpenAI-compatible server on loopback for unit, end-to-end and benchmark runs: speech-to-text that
- * answers a fixed transcript, and chat completions streamed as SSE at a set token rate, with fault modes.
+ * answers a fixed transcript, chat completions streamed as SSE at a set token rate, and text to speech as real
+ * 24 kHz PCM after a set first-byte delay, with fault modes.
  * Only node:http, so vitest, Playwright and scripts/bench can all import it.
  */
 
@@ -20,19 +21,23 @@ export interface FakeOpenAiOptions {
   answer: string | ((messages: FakeChatMessage[]) => string)
   transcript: string | ((wav: Buffer) => string)
   transcriptionDelayMs: number
+  /** Text to speech: from the request to the first byte of audio. */
+  speechFirstByteDelayMs: number
+  /** Text to speech: audio length per character of input (a tone, so tests can check length and format). */
+  speechMsPerChar: number
   /** From the request to the first content chunk (the role chunk goes out at once, as OpenAI does). */
   firstTokenDelayMs: number
   /**
    * - `hang`: accepts the request and never answers.
    * - `500`, `401`, `429`: answers with that status and an OpenAI-style error body (429 with `retry-after: 2`).
    * - `drop-mid-stream`: chat sends half the answer, then destroys the connection; transcription destroys it
-   *   before answering.
+   *   before answering; speech sends half the audio, then destroys it.
    * - `slow`: chat streams one token per second whatever `tokensPerSecond` says; transcription takes at least
-   *   5 s.
+   *   5 s; speech's first byte comes after at least 5 s.
    */
   fault: FakeOpenAiFault
-  /** Which endpoint the fault applies to. */
-  faultOn: 'both' | 'chat' | 'transcription'
+  /** Which endpoint the fault applies to; `both` means every endpoint (the name predates speech). */
+  faultOn: 'both' | 'chat' | 'transcription' | 'speech'
 }
 
 export interface RecordedRequest {
@@ -58,7 +63,9 @@ export interface FakeOpenAi {
   /** The `messages` of every chat completion request, in order. */
   chatMessages(): FakeChatMessage[][]
   /** Resolves with the next (or an already recorded, not yet awaited) request on that path. */
-  nextRequest(path: '/v1/chat/completions' | '/v1/audio/transcriptions'): Promise<RecordedRequest>
+  nextRequest(
+    path: '/v1/chat/completions' | '/v1/audio/transcriptions' | '/v1/audio/speech',
+  ): Promise<RecordedRequest>
   setOptions(options: Partial<FakeOpenAiOptions>): void
   /** Ends every open connection (hanging ones too) and stops listening. */
   close(): Promise<void>
@@ -69,6 +76,8 @@ export const DEFAULT_FAKE_OPENAI_OPTIONS: FakeOpenAiOptions = {
   answer: 'Hello! I am the fake assistant. How can I help you today?',
   transcript: 'What are your opening hours?',
   transcriptionDelayMs: 0,
+  speechFirstByteDelayMs: 0,
+  speechMsPerChar: 60,
   firstTokenDelayMs: 0,
   fault: 'none',
   faultOn: 'both',
@@ -76,6 +85,23 @@ export const DEFAULT_FAKE_OPENAI_OPTIONS: FakeOpenAiOptions = {
 
 const SLOW_TOKEN_INTERVAL_MS = 1000
 const SLOW_TRANSCRIPTION_MS = 5000
+const SLOW_SPEECH_FIRST_BYTE_MS = 5000
+
+/** OpenAI's `response_format: 'pcm'`: 24 kHz, 16-bit signed little-endian, mono. */
+export const FAKE_SPEECH_SAMPLE_RATE = 24_000
+const MIN_SPEECH_MS = 200
+
+/** The fake's speech for a text: a quiet 440 Hz tone, `msPerChar` per character (at least 200 ms). */
+export function fakeSpeechPcm(text: string, msPerChar: number): Buffer {
+  const durationMs = Math.max(MIN_SPEECH_MS, text.length * msPerChar)
+  const samples = Math.round((durationMs / 1000) * FAKE_SPEECH_SAMPLE_RATE)
+  const pcm = Buffer.alloc(samples * 2)
+  for (let index = 0; index < samples; index += 1) {
+    const value = Math.sin((2 * Math.PI * 440 * index) / FAKE_SPEECH_SAMPLE_RATE) * 0.3 * 32767
+    pcm.writeInt16LE(Math.round(value), index * 2)
+  }
+  return pcm
+}
 
 const CJK = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}`
 const TOKEN_PATTERN = new RegExp(String.raw`\s+|[${CJK}]|[^\s${CJK}]+\s*`, 'gu')
@@ -176,7 +202,7 @@ export async function startFakeOpenAi(initial: Partial<FakeOpenAiOptions> = {}):
     }
   }
 
-  const faultFor = (endpoint: 'chat' | 'transcription'): FakeOpenAiFault =>
+  const faultFor = (endpoint: 'chat' | 'transcription' | 'speech'): FakeOpenAiFault =>
     options.faultOn === 'both' || options.faultOn === endpoint ? options.fault : 'none'
 
   const pending = new WeakMap<ServerResponse, NodeJS.Timeout>()
@@ -213,6 +239,47 @@ export async function startFakeOpenAi(initial: Partial<FakeOpenAiOptions> = {}):
     const transcript =
       typeof options.transcript === 'function' ? options.transcript(file.data) : options.transcript
     later(response, delay, () => sendJson(response, 200, { text: transcript }))
+  }
+
+  async function handleSpeech(request: IncomingMessage, response: ServerResponse, entry: RecordedRequest) {
+    let body: { model?: unknown; input?: unknown; voice?: unknown; response_format?: unknown }
+    try {
+      body = JSON.parse((await readBody(request)).toString('utf8')) as typeof body
+    } catch {
+      record(entry)
+      return sendJson(response, 400, {
+        error: { message: 'Body is not JSON', type: 'invalid_request_error' },
+      })
+    }
+    entry.body = body
+    record(entry)
+    const fault = faultFor('speech')
+    if (fault === 'hang') return
+    if (fault === '500' || fault === '401' || fault === '429') return sendFault(response, fault)
+    if (typeof body.input !== 'string' || typeof body.model !== 'string' || typeof body.voice !== 'string') {
+      return sendJson(response, 400, {
+        error: { message: 'model, voice and input are required', type: 'invalid_request_error' },
+      })
+    }
+    if (body.response_format !== 'pcm') {
+      return sendJson(response, 400, {
+        error: { message: 'the fake only speaks pcm', type: 'invalid_request_error' },
+      })
+    }
+    const pcm = fakeSpeechPcm(body.input, options.speechMsPerChar)
+    const delay =
+      fault === 'slow'
+        ? Math.max(options.speechFirstByteDelayMs, SLOW_SPEECH_FIRST_BYTE_MS)
+        : options.speechFirstByteDelayMs
+    later(response, delay, () => {
+      response.writeHead(200, { 'Content-Type': 'audio/pcm', 'Transfer-Encoding': 'chunked' })
+      if (fault === 'drop-mid-stream') {
+        // Whole samples, then the connection breaks before the end.
+        response.write(pcm.subarray(0, Math.floor(pcm.length / 4) * 2))
+        return void later(response, 20, () => response.socket?.destroy())
+      }
+      response.end(pcm)
+    })
   }
 
   async function handleChat(request: IncomingMessage, response: ServerResponse, entry: RecordedRequest) {
@@ -306,6 +373,9 @@ export async function startFakeOpenAi(initial: Partial<FakeOpenAiOptions> = {}):
     }
     if (request.method === 'POST' && url.pathname === '/v1/chat/completions') {
       return void handleChat(request, response, entry).catch(fail)
+    }
+    if (request.method === 'POST' && url.pathname === '/v1/audio/speech') {
+      return void handleSpeech(request, response, entry).catch(fail)
     }
     record(entry)
     if (request.method === 'GET' && url.pathname === '/v1/models') {

@@ -37,7 +37,7 @@ export async function buildSettingsView(services: BridgeServices): Promise<Setti
       adminPin: admin.hasPin(),
     },
     secretProtection: await secrets.protection(),
-    provider: { kind: provider.kind(), baseUrl: provider.baseUrl() },
+    provider: provider.status(),
     admin: { locked: admin.isLocked() },
     notices: [...services.notices],
   }
@@ -89,8 +89,15 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
       return null
     },
     mintSessionToken: async (_request, { clientId }) => {
-      const minted = await provider.mintSessionToken()
-      return { ...minted, lease: sessions.issue(clientId, minted.baseUrl, minted.token) }
+      const { token, sessionId } = await provider.mintSessionToken()
+      const lease = sessions.issue(clientId, {
+        kind: token.kind,
+        baseUrl: token.baseUrl,
+        token: token.token,
+        sandbox: token.sandbox,
+        ...(sessionId !== undefined ? { sessionId } : {}),
+      })
+      return { ...token, lease }
     },
     reportSession: ({ lease, sessionId, state }, { clientId }) => {
       sessions.report(clientId, lease, sessionId, state)
@@ -105,6 +112,13 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
     cancelAnswer: ({ requestId }, { clientId }) => {
       conversation.cancel(clientId, requestId)
       return null
+    },
+    synthesizeSpeech: ({ requestId, text }, { clientId }) =>
+      conversation.synthesizeSpeech(clientId, requestId, text),
+    // Fetched with the provider key and shows what the account owns: for the operator only.
+    listCatalog: async ({ kind }) => {
+      admin.assertUnlocked()
+      return { items: await provider.listCatalog(kind) }
     },
     endConversation: (_request, { clientId }) => {
       conversation.forget(clientId)

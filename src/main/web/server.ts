@@ -185,9 +185,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!file) return sendText(response, 404, 'Not found.')
     const headers: Record<string, string> = { 'Content-Type': contentTypeFor(file.path) }
     if (file.path.endsWith('.html')) {
-      headers['Content-Security-Policy'] = buildRendererCsp({
-        providerBaseUrl: services.provider.baseUrl(),
-      })
+      headers['Content-Security-Policy'] = buildRendererCsp(services.provider.cspInput())
       headers['Cache-Control'] = 'no-store'
     }
     if (setCookie) headers['Set-Cookie'] = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`

@@ -7,6 +7,7 @@ import { streamAnswer, type AnswerOutcome } from './answer-stream'
 import { ConversationMemory, type ChatMessage, type Turn } from './conversation-memory'
 import { createLlmClient, type LlmKeySource } from './llm-client'
 import { failureReason } from './llm-errors'
+import { SpeechService } from './speech-synthesizer'
 import { transcribeWav } from './transcriber'
 import { decodeBase64Audio, readWavHeader } from './wav'
 
@@ -40,8 +41,20 @@ export class ConversationService {
   private readonly memory = new ConversationMemory()
   private readonly answers = new Map<string, ActiveAnswer>()
   private readonly transcriptions = new Map<string, Set<AbortController>>()
+  private readonly speech: SpeechService
 
-  constructor(private readonly deps: ConversationDependencies) {}
+  constructor(private readonly deps: ConversationDependencies) {
+    this.speech = new SpeechService(deps)
+  }
+
+  /** LiveAvatar LITE: a sentence of the answer as 24 kHz PCM; `cancel` with the same request id aborts it. */
+  synthesizeSpeech(
+    clientId: string,
+    requestId: string,
+    text: string,
+  ): ReturnType<SpeechService['synthesize']> {
+    return this.speech.synthesize(clientId, requestId, text)
+  }
 
   /** Rejects with a BridgeError: invalid-request for a bad recording, or the code of what failed. */
   async transcribe(clientId: string, utterance: { audioBase64: string }): Promise<{ text: string }> {
@@ -119,6 +132,7 @@ export class ConversationService {
   /** Barge-in. Only the asking client's answer, and only that request: a stale cancel is a no-op. */
   cancel(clientId: string, requestId: string): void {
     if (this.answers.get(clientId)?.requestId === requestId) this.stopAnswer(clientId)
+    this.speech.cancel(clientId, requestId)
   }
 
   /** The visitor left or the page went away: stop everything in flight and drop the history. */
@@ -126,6 +140,7 @@ export class ConversationService {
     this.stopAnswer(clientId)
     for (const controller of this.transcriptions.get(clientId) ?? []) controller.abort()
     this.transcriptions.delete(clientId)
+    this.speech.forget(clientId)
     this.memory.forget(clientId)
   }
 
@@ -133,12 +148,18 @@ export class ConversationService {
   close(): void {
     for (const clientId of new Set([...this.answers.keys(), ...this.transcriptions.keys()]))
       this.forget(clientId)
+    this.speech.close()
     this.memory.forgetAll()
   }
 
   /** For tests and diagnostics: how many turns a client's history holds. */
   historyLength(clientId: string): number {
     return this.memory.turns(clientId).length
+  }
+
+  /** For tests and diagnostics: speech requests still in flight for a client. */
+  pendingSpeech(clientId: string): number {
+    return this.speech.pending(clientId)
   }
 
   activeAnswer(clientId: string): string | undefined {

@@ -10,9 +10,13 @@ import {
 import type { BridgeErrorPayload } from '../../../shared/result'
 
 /** Which server failed, so the operator reading the admin panel or log knows where to look. */
-export type LlmTask = 'transcription' | 'answer'
+export type LlmTask = 'transcription' | 'answer' | 'speech'
 
-const SERVER: Record<LlmTask, string> = { transcription: 'speech-to-text server', answer: 'LLM server' }
+const SERVER: Record<LlmTask, string> = {
+  transcription: 'speech-to-text server',
+  answer: 'LLM server',
+  speech: 'text-to-speech server',
+}
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {
   const milliseconds = Number(headers?.get('retry-after-ms'))
