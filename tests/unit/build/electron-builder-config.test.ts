@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import Ajv, { type ValidateFunction } from 'ajv'
 import yaml from 'js-yaml'
+import { minimatch } from 'minimatch'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 const repoRoot = resolve(import.meta.dirname, '../../..')
@@ -19,6 +20,8 @@ interface BuilderConfig {
   }
   linux: { target: string[] }
   electronFuses: Record<string, boolean>
+  asarUnpack?: string[]
+  deb?: { depends?: string[] }
 }
 
 let validate: ValidateFunction
@@ -80,5 +83,28 @@ describe('electron-builder.yml', () => {
       grantFileProtocolExtraPrivileges: false,
     })
     expect(config.asar).toBe(true)
+  })
+
+  it("keeps the sandbox's npm ffmpeg and espeak-ng WebAssembly out of the asar, and nothing else", () => {
+    const unpacked = (file: string): boolean =>
+      (config.asarUnpack ?? []).some((pattern) => minimatch(file, pattern, { dot: true }))
+    for (const file of [
+      'node_modules/@ffmpeg-installer/linux-x64/ffmpeg',
+      'node_modules/@ffmpeg-installer/darwin-arm64/ffmpeg',
+      'node_modules/@ffmpeg-installer/win32-x64/ffmpeg.exe',
+      'node_modules/espeak-ng/dist/espeak-ng.js',
+      'node_modules/espeak-ng/dist/espeak-ng.wasm',
+    ]) {
+      expect(unpacked(file), file).toBe(true)
+    }
+    for (const file of [
+      'out/main/index.js',
+      'node_modules/@ffmpeg-installer/ffmpeg/index.js',
+      'package.json',
+    ]) {
+      expect(unpacked(file), file).toBe(false)
+    }
+    // The tools come from npm now; a `depends` list would also replace Electron's own runtime libraries.
+    expect(config.deb?.depends).toBeUndefined()
   })
 })
