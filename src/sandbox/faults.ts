@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SESSION_END_REASONS } from './liveavatar/events'
 
 const path = z.string().startsWith('/')
 const target = z.string().min(1)
@@ -12,6 +13,8 @@ export const faultSchema = z.discriminatedUnion('type', [
     times: z.number().int().positive().default(1),
     code: z.number().int().optional(),
     message: z.string().optional(),
+    /** Sent as Retry-After, e.g. with a 429. */
+    retryAfterSeconds: z.number().int().min(0).optional(),
   }),
   z.object({
     type: z.literal('delay'),
@@ -22,6 +25,12 @@ export const faultSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('disconnect'), session: target }),
   z.object({ type: z.literal('drop-chat-socket'), session: target }),
   z.object({ type: z.literal('refuse-sessions'), on: z.boolean() }),
+  /** LiveAvatar: the provider ends the session itself (`session.stopped`, then the LiveKit leave). */
+  z.object({
+    type: z.literal('server-stop'),
+    session: target,
+    reason: z.enum(SESSION_END_REASONS as [string, ...string[]]).default('SERVER_ERROR'),
+  }),
 ])
 
 export type Fault = z.infer<typeof faultSchema>
@@ -32,6 +41,7 @@ export interface InjectedFailure {
   status: number
   code: number
   message: string
+  retryAfterSeconds: number | undefined
 }
 
 /**
@@ -55,6 +65,7 @@ export class FaultTable {
       status: fault.status,
       code: fault.code ?? fault.status,
       message: fault.message ?? `Injected sandbox fault (${fault.status})`,
+      retryAfterSeconds: fault.retryAfterSeconds,
     }
   }
 

@@ -1,14 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
-/** Browsers call the sandbox from another origin (the app's page, a test harness): allow everything. */
-export const CORS_HEADERS: Readonly<Record<string, string>> = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, DELETE, HEAD, OPTIONS',
-  'access-control-allow-headers': 'authorization, content-type, x-api-key',
-  'access-control-allow-private-network': 'true',
-  'access-control-max-age': '600',
-}
-
 const MAX_BODY_BYTES = 1024 * 1024
 
 export class BadRequestError extends Error {
@@ -18,14 +9,20 @@ export class BadRequestError extends Error {
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** CORS headers, when the origin earns them, are already set on `res` by the server (see cors.ts). */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { ...CORS_HEADERS, 'content-type': 'application/json; charset=utf-8' })
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8' })
   res.end(text)
 }
 
 export function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { ...CORS_HEADERS, 'content-type': 'text/plain; charset=utf-8' })
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' })
   res.end(text)
 }
 

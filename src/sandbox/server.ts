@@ -1,52 +1,47 @@
-import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CONTROL_PREFIX, handleControl, type ControlContext } from './control/routes'
-import { FaultTable } from './faults'
-import { CORS_HEADERS, delay, sendJson, sendText } from './http'
+import { corsFor } from './cors'
+import { FaultTable, type InjectedFailure } from './faults'
+import { failure } from './heygen/envelope'
+import { HeygenFrontEnd } from './heygen/front-end'
+import { errorReply } from './heygen/routes'
+import { delay, sendJson, sendText } from './http'
+import { failure as liveAvatarFailure } from './liveavatar/envelope'
+import { LiveAvatarFrontEnd } from './liveavatar/front-end'
 import type { ResolvedSandboxOptions } from './options'
 import { ProcessRegistry } from './processes'
-import { apiKeyAccepted, TokenStore } from './rest/auth'
-import { failure } from './rest/envelope'
-import { errorReply, REST_ROUTES, type RestContext } from './rest/routes'
-import type { NewSessionRequest } from './rest/schemas'
-import { avatarFor } from './session/avatars'
 import { SessionRegistry } from './session/registry'
-import { Session } from './session/session'
-import { DEFAULT_QUALITY } from './media/quality'
-import { personaFrom } from './speech/responder'
-import { espeakLanguage } from './speech/tts'
 
 export const RTC_PATH = '/rtc'
-export const CHAT_SOCKET_PATH = '/v1/ws/streaming.chat'
-const DEFAULT_IDLE_TIMEOUT_SECONDS = 120
-const MAX_IDLE_TIMEOUT_SECONDS = 3600
 
 /**
- * One HTTP server for everything the SDK and livekit-client reach (REST, LiveKit signalling, the chat
- * socket) plus the control API, with the session state behind them.
+ * One HTTP server for everything the SDKs and livekit-client reach, for both protocol front-ends at once
+ * (legacy HeyGen REST and chat socket, LiveAvatar REST and LITE socket, the shared LiveKit signalling) plus
+ * the control API, with the session state behind them.
  */
 export class SandboxServer {
   readonly sessions = new SessionRegistry()
-  readonly tokens = new TokenStore()
   readonly faults = new FaultTable()
   readonly processes = new ProcessRegistry()
+  readonly heygen: HeygenFrontEnd
+  readonly liveAvatar: LiveAvatarFrontEnd
   private readonly http: Server
   private readonly sockets = new WebSocketServer({ noServer: true })
   private readonly startedAt = Date.now()
-  private readonly restContext: RestContext
   private readonly controlContext: ControlContext
 
   constructor(private readonly options: ResolvedSandboxOptions) {
-    this.restContext = {
+    const deps = {
       options,
       sessions: this.sessions,
-      tokens: this.tokens,
+      processes: this.processes,
       refuseSessions: () => this.faults.refuseSessions,
-      createSession: (request) => this.createSession(request),
     }
+    this.heygen = new HeygenFrontEnd(deps)
+    this.liveAvatar = new LiveAvatarFrontEnd(deps)
     this.controlContext = { sessions: this.sessions, faults: this.faults, health: () => this.health() }
     this.http = createServer((req, res) => void this.handleRequest(req, res))
     this.http.on(
@@ -86,55 +81,24 @@ export class SandboxServer {
     }
   }
 
-  private createSession(request: NewSessionRequest): Session {
-    const avatar = avatarFor(request.avatar_name ?? request.avatar_id)
-    const requestedIdle = request.disable_idle_timeout
-      ? MAX_IDLE_TIMEOUT_SECONDS
-      : (request.activity_idle_timeout ?? DEFAULT_IDLE_TIMEOUT_SECONDS)
-    const idleTimeoutSeconds = Math.min(MAX_IDLE_TIMEOUT_SECONDS, requestedIdle)
-    if (idleTimeoutSeconds < 30) {
-      this.options.log(
-        'warn',
-        'activity_idle_timeout below the provider minimum of 30 s: accepted for tests',
-        {
-          seconds: idleTimeoutSeconds,
-        },
-      )
-    }
-    const session = new Session(
-      {
-        id: randomUUID(),
-        livekitToken: randomBytes(24).toString('base64url'),
-        quality: request.quality ?? DEFAULT_QUALITY,
-        avatar,
-        voice: {
-          language: espeakLanguage(request.language ?? undefined),
-          variant: avatar.voiceVariant,
-          rate: request.voice?.rate ?? 1,
-        },
-        persona: personaFrom(request.knowledge_base ?? undefined),
-        transport: request.ia_is_livekit_transport ? 'livekit' : 'websocket',
-        idleTimeoutSeconds,
-        sessionLimitSeconds: this.options.sessionLimitSeconds,
-      },
-      {
-        registry: this.processes,
-        codec: this.options.codec,
-        log: this.options.log,
-        onClosed: () => this.sessions.forgetOldClosed(),
-      },
-    )
-    this.sessions.add(session)
-    this.options.log('info', 'session created', { session: session.id, quality: session.config.quality })
-    return session
-  }
-
   private async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET'
-    const pathname = new URL(req.url ?? '/', 'http://sandbox').pathname
+    const url = new URL(req.url ?? '/', 'http://sandbox')
+    const { pathname } = url
+    res.setHeader('vary', 'Origin')
+    const cors = corsFor(req.headers.origin, this.options.allowedOrigins)
+    if (cors.kind === 'refused') {
+      // No CORS headers: the browser blocks the page from reading this, and nothing is done on its behalf.
+      this.options.log('warn', 'request from a refused origin', { origin: req.headers.origin, path: pathname })
+      if (method === 'OPTIONS') res.writeHead(403).end()
+      else sendJson(res, 403, { code: 403, message: 'Origin not allowed', data: null })
+      return
+    }
+    if (cors.kind === 'allowed') for (const [name, value] of Object.entries(cors.headers)) res.setHeader(name, value)
+    const liveAvatarPath = this.liveAvatar.owns(pathname)
     try {
       if (method === 'OPTIONS') {
-        res.writeHead(204, CORS_HEADERS).end()
+        res.writeHead(204).end()
         return
       }
       if (pathname.startsWith(CONTROL_PREFIX)) {
@@ -144,25 +108,31 @@ export class SandboxServer {
       }
       const injected = await this.injectedFailure(pathname)
       if (injected) {
-        sendJson(res, injected.status, failure(injected.code, injected.message))
+        const body = liveAvatarPath
+          ? liveAvatarFailure(injected.code, injected.message)
+          : failure(injected.code, injected.message)
+        const headers: Record<string, string> =
+          injected.retryAfterSeconds === undefined ? {} : { 'retry-after': String(injected.retryAfterSeconds) }
+        sendJson(res, injected.status, body, headers)
         return
       }
       if ((method === 'HEAD' || method === 'GET') && pathname === '/') {
         // livekit-client's prepareConnection warms the connection with HEAD <url>.
-        sendText(res, 200, method === 'HEAD' ? '' : 'HeyGen-compatible sandbox')
+        sendText(res, 200, method === 'HEAD' ? '' : 'HeyGen- and LiveAvatar-compatible sandbox')
         return
       }
       if (method === 'GET' && pathname === `${RTC_PATH}/validate`) {
-        this.validateRtc(req, res)
+        this.validateRtc(url, res)
         return
       }
-      const route = REST_ROUTES[`${method} ${pathname}`]
-      if (!route) {
-        sendJson(res, 404, failure(404, `Not found: ${method} ${pathname}`))
+      const reply = this.liveAvatar.handle(method, url, req) ?? this.heygen.handle(method, pathname, req)
+      if (!reply) {
+        const body = `Not found: ${method} ${pathname}`
+        sendJson(res, 404, liveAvatarPath ? liveAvatarFailure(404, body) : failure(404, body))
         return
       }
-      const reply = await route(req, this.restContext)
-      sendJson(res, reply.status, reply.body)
+      const { status, body, headers } = await reply
+      sendJson(res, status, body, headers)
     } catch (error) {
       const reply = errorReply(error)
       if (reply.status >= 500)
@@ -173,9 +143,8 @@ export class SandboxServer {
   }
 
   /** livekit-client asks /rtc/validate why a signal socket failed; a 4xx makes it report "not allowed". */
-  private validateRtc(req: IncomingMessage, res: ServerResponse): void {
-    const token = new URL(req.url ?? '/', 'http://sandbox').searchParams.get('access_token') ?? ''
-    const session = this.sessions.byLivekitToken(token)
+  private validateRtc(url: URL, res: ServerResponse): void {
+    const session = this.sessions.byLivekitToken(url.searchParams.get('access_token') ?? '')
     if (session?.isOpen) sendText(res, 200, 'success')
     else sendText(res, 401, 'invalid token: no open session for this access token')
   }
@@ -183,44 +152,30 @@ export class SandboxServer {
   private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => {})
     const url = new URL(req.url ?? '/', 'http://sandbox')
+    // WebSockets are not subject to CORS: a foreign page could open one, so the origin is checked here.
+    if (corsFor(req.headers.origin, this.options.allowedOrigins).kind === 'refused') {
+      rejectUpgrade(socket, 403, 'Origin not allowed')
+      return
+    }
     const injected = await this.injectedFailure(url.pathname)
     if (injected) {
       rejectUpgrade(socket, injected.status, injected.message)
       return
     }
+    let taker: ((ws: WebSocket) => void) | number | undefined
     if (url.pathname === RTC_PATH) {
       const session = this.sessions.byLivekitToken(url.searchParams.get('access_token') ?? '')
-      if (!session?.isOpen) {
-        rejectUpgrade(socket, 401, 'invalid token')
-        return
-      }
-      this.accept(req, socket, head, (ws) => session.attachLiveKit(ws))
-      return
+      taker = session?.isOpen ? (ws) => session.attachLiveKit(ws) : 401
+    } else {
+      taker = this.heygen.upgrade(url) ?? this.liveAvatar.upgrade(url)
     }
-    if (url.pathname === CHAT_SOCKET_PATH) {
-      const sessionId = url.searchParams.get('session_id') ?? ''
-      const token = url.searchParams.get('session_token') ?? ''
-      const session = this.sessions.get(sessionId)
-      // A session made with a token takes only that token; one made with an API key takes the key.
-      const tokenFits = this.tokens.hasToken(sessionId)
-        ? this.tokens.sessionOf(token) === sessionId
-        : apiKeyAccepted(this.options.apiKey, token)
-      if (!session?.isOpen || !tokenFits) {
-        rejectUpgrade(socket, 401, 'Unauthorized')
-        return
-      }
-      this.accept(req, socket, head, (ws) => session.attachChatSocket(ws))
-      return
-    }
-    rejectUpgrade(socket, 404, 'Not found')
-  }
-
-  private accept(req: IncomingMessage, socket: Duplex, head: Buffer, use: (ws: WebSocket) => void): void {
-    this.sockets.handleUpgrade(req, socket, head, (ws) => use(ws))
+    if (taker === undefined) rejectUpgrade(socket, 404, 'Not found')
+    else if (typeof taker === 'number') rejectUpgrade(socket, taker, 'Unauthorized')
+    else this.sockets.handleUpgrade(req, socket, head, taker)
   }
 
   /** Applies armed delay and failure faults for a path, in that order. */
-  private async injectedFailure(pathname: string): Promise<ReturnType<FaultTable['takeFailure']>> {
+  private async injectedFailure(pathname: string): Promise<InjectedFailure | undefined> {
     const ms = this.faults.takeDelayMs(pathname)
     if (ms > 0) await delay(ms)
     return this.faults.takeFailure(pathname)

@@ -2,8 +2,10 @@ import type { IncomingMessage } from 'node:http'
 import { z } from 'zod'
 import { faultSchema, type Fault, type FaultTable } from '../faults'
 import { readJson } from '../http'
+import type { SessionEndReason } from '../liveavatar/events'
+import { LiveAvatarSession } from '../liveavatar/session'
 import type { SessionRegistry } from '../session/registry'
-import type { Session } from '../session/session'
+import type { RoomSession } from '../session/room-session'
 
 export const CONTROL_PREFIX = '/__sandbox'
 
@@ -21,7 +23,10 @@ export interface ControlReply {
 const userSaysSchema = z.object({ text: z.string().min(1) })
 const USER_SAYS_PATH = /^\/__sandbox\/sessions\/([^/]+)\/user-says$/
 
-/** The sandbox's own API for tests and demos: inspect sessions, speak as the visitor, inject faults. */
+/**
+ * The sandbox's own API for tests and demos, for both protocols: inspect sessions, speak as the visitor,
+ * inject faults.
+ */
 export async function handleControl(
   method: string,
   pathname: string,
@@ -78,10 +83,21 @@ export function applyFault(fault: Fault, ctx: Pick<ControlContext, 'sessions' | 
         .map((session) => session.id)
       return { status: 200, body: { ok: true, affected } }
     }
+    case 'server-stop': {
+      const targets = targetSessions(fault.session, ctx.sessions)
+      if (targets === undefined) return { status: 404, body: { error: 'no such open session' } }
+      const affected = targets
+        .filter(
+          (session) =>
+            session instanceof LiveAvatarSession && session.serverStop(fault.reason as SessionEndReason),
+        )
+        .map((session) => session.id)
+      return { status: 200, body: { ok: true, affected } }
+    }
   }
 }
 
-function targetSessions(selector: string, sessions: SessionRegistry): Session[] | undefined {
+function targetSessions(selector: string, sessions: SessionRegistry): RoomSession[] | undefined {
   if (selector === 'all') return sessions.open()
   const session = sessions.get(selector)
   return session?.isOpen ? [session] : undefined

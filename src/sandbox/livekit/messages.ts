@@ -36,6 +36,12 @@ export interface RoomIdentity {
   videoWidth: number
   videoHeight: number
   videoMimeType: string
+  /** Other participants that are only present (LiveAvatar's agent): no tracks, just an identity. */
+  extraParticipants: readonly { sid: string; identity: string }[]
+  /** The UserPacket topic events carry (LiveAvatar reads only 'agent-response'); undefined sends none. */
+  eventTopic: string | undefined
+  /** Throwaway packets sent as the data channel opens, before real events (see SignalConnection). */
+  warmupPackets: number
 }
 
 /** livekit-client treats protocol > 13 as "data channels are optional at join" and needs a version. */
@@ -51,7 +57,7 @@ export function joinResponse(room: RoomIdentity): SignalResponse {
     message: {
       case: 'join',
       value: new JoinResponse({
-        room: new Room({ sid: room.roomSid, name: room.roomName, creationTime: now, numParticipants: 2 }),
+        room: new Room({ sid: room.roomSid, name: room.roomName, creationTime: now, numParticipants: 2 + room.extraParticipants.length }),
         participant: new ParticipantInfo({
           sid: room.clientSid,
           identity: room.clientIdentity,
@@ -95,6 +101,17 @@ export function joinResponse(room: RoomIdentity): SignalResponse {
               }),
             ],
           }),
+          ...room.extraParticipants.map(
+            (extra) =>
+              new ParticipantInfo({
+                sid: extra.sid,
+                identity: extra.identity,
+                name: extra.identity,
+                state: ParticipantInfo_State.ACTIVE,
+                joinedAt: now,
+                permission: new ParticipantPermission({ canSubscribe: true, canPublishData: true }),
+              }),
+          ),
         ],
         serverVersion: SERVER_VERSION,
         serverInfo: new ServerInfo({
@@ -161,17 +178,29 @@ export function trackPublished(cid: string, track: TrackInfo): SignalResponse {
   })
 }
 
-/** An event for the SDK: it reads `user.payload` as UTF-8 JSON from whichever data channel it arrives on. */
-export function userDataPacket(senderIdentity: string, payload: Uint8Array): Uint8Array {
+/**
+ * An event for the SDK: it reads `user.payload` as UTF-8 JSON from whichever data channel it arrives on;
+ * livekit-client hands `topic` to its DataReceived listeners (the LiveAvatar SDK drops other topics).
+ */
+export function userDataPacket(senderIdentity: string, payload: Uint8Array, topic?: string): Uint8Array {
   return new DataPacket({
     kind: DataPacket_Kind.RELIABLE,
     participantIdentity: senderIdentity,
-    value: { case: 'user', value: new UserPacket({ participantIdentity: senderIdentity, payload }) },
+    value: {
+      case: 'user',
+      value: new UserPacket({ participantIdentity: senderIdentity, payload, ...(topic ? { topic } : {}) }),
+    },
   }).toBinary()
 }
 
-/** The payload of a user data packet from the client, or undefined for any other packet kind. */
-export function userPayloadOf(bytes: Uint8Array): Uint8Array | undefined {
+export interface ClientData {
+  payload: Uint8Array
+  topic: string | undefined
+}
+
+/** The payload and topic of a user data packet from the client, or undefined for any other packet kind. */
+export function userPayloadOf(bytes: Uint8Array): ClientData | undefined {
   const packet = DataPacket.fromBinary(bytes)
-  return packet.value.case === 'user' ? packet.value.value.payload : undefined
+  if (packet.value.case !== 'user') return undefined
+  return { payload: packet.value.value.payload, topic: packet.value.value.topic }
 }

@@ -79,6 +79,8 @@ export interface PublisherHandlers {
   onCandidate: (candidate: object) => void
   onData: (data: Buffer) => void
   onTrack: (kind: string) => void
+  /** Each RTP packet of the client's microphone: only its payload size, enough to tell speech from DTX. */
+  onAudioRtp: (payloadBytes: number) => void
 }
 
 /**
@@ -123,7 +125,12 @@ export class Publisher {
         if (Buffer.isBuffer(message)) this.handlers.onData(message)
       })
     })
-    pc.onTrack.subscribe((track) => this.handlers.onTrack(track.kind))
+    pc.onTrack.subscribe((track) => {
+      this.handlers.onTrack(track.kind)
+      if (track.kind === 'audio') {
+        track.onReceiveRtp.subscribe((rtp) => this.handlers.onAudioRtp(rtp.payload.length))
+      }
+    })
     this.pc = pc
     return pc
   }

@@ -25,15 +25,18 @@ export interface SignalConnectionHooks {
   log: SandboxLogger
   /** The subscriber connection exists: start feeding its tracks. */
   onTracks(tracks: AvatarTracks): void
-  /** A user data packet from the client (the SDK's LiveKit text transport and push-to-talk). */
-  onClientData(payload: Uint8Array): void
+  /** A user data packet from the client (legacy text transport and push-to-talk; LiveAvatar commands). */
+  onClientData(payload: Uint8Array, topic: string | undefined): void
   /** The client published its microphone: the SDK's LiveKit voice chat is on. */
   onMicrophone(): void
+  /** One RTP packet of the published microphone, by payload size. */
+  onMicrophoneRtp?(payloadBytes: number): void
   onClosed(): void
 }
 
 const LEAVE_GRACE_MS = 1000
 const MAX_QUEUED_EVENTS = 200
+const WARMUP_TOPIC = 'sandbox-warmup'
 
 /**
  * One client's LiveKit signal socket and the peer connections it negotiates, speaking just enough of the
@@ -57,6 +60,7 @@ export class SignalConnection {
       onTrack: (kind) => {
         if (kind === 'audio') this.hooks.onMicrophone()
       },
+      onAudioRtp: (payloadBytes) => this.hooks.onMicrophoneRtp?.(payloadBytes),
     })
     ws.on('message', (data, isBinary) => {
       this.inbox = this.inbox
@@ -97,7 +101,8 @@ export class SignalConnection {
   /** Sends one event to the SDK over the reliable data channel, holding it until the channel opens. */
   sendEvent(payload: Uint8Array): void {
     if (this.closed) return
-    const packet = messages.userDataPacket(this.hooks.room.avatarIdentity, payload)
+    const { room } = this.hooks
+    const packet = messages.userDataPacket(room.avatarIdentity, payload, room.eventTopic)
     if (this.subscriber?.reliable.readyState === 'open') {
       this.subscriber.reliable.send(Buffer.from(packet))
       return
@@ -182,8 +187,8 @@ export class SignalConnection {
 
   private receiveClientData(data: Buffer): void {
     try {
-      const payload = messages.userPayloadOf(data)
-      if (payload) this.hooks.onClientData(payload)
+      const packet = messages.userPayloadOf(data)
+      if (packet) this.hooks.onClientData(packet.payload, packet.topic)
     } catch (error) {
       this.hooks.log('warn', 'livekit: undecodable data packet', { error: String(error) })
     }
@@ -192,6 +197,12 @@ export class SignalConnection {
   private flushEvents(): void {
     const channel = this.subscriber?.reliable
     if (!channel) return
+    // Chromium loses one of the first few messages on a new SCTP association and werift takes about 1.2 s
+    // to resend it; a few packets on a topic nobody listens to soak that up before the first real event.
+    for (let i = 0; i < this.hooks.room.warmupPackets; i++) {
+      const payload = new TextEncoder().encode(JSON.stringify({ warmup: i }))
+      channel.send(Buffer.from(messages.userDataPacket(this.hooks.room.avatarIdentity, payload, WARMUP_TOPIC)))
+    }
     for (const packet of this.pendingEvents.splice(0)) channel.send(Buffer.from(packet))
   }
 

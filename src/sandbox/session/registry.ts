@@ -1,31 +1,32 @@
-import type { Session, SessionSnapshot } from './session'
+import type { Protocol, RoomSession, SessionSnapshot } from './room-session'
 
 /** Closed sessions stay listed for the control API; beyond this many the oldest are forgotten. */
 const CLOSED_HISTORY_LIMIT = 1000
 
-/** Every session the sandbox has created, open and closed, in creation order. */
+/** Every session the sandbox has created, of both protocols, open and closed, in creation order. */
 export class SessionRegistry {
-  private readonly sessions = new Map<string, Session>()
+  private readonly sessions = new Map<string, RoomSession>()
 
-  add(session: Session): void {
+  add(session: RoomSession): void {
     this.sessions.set(session.id, session)
   }
 
-  get(id: string): Session | undefined {
+  get(id: string): RoomSession | undefined {
     return this.sessions.get(id)
   }
 
-  byLivekitToken(token: string): Session | undefined {
+  byLivekitToken(token: string): RoomSession | undefined {
     for (const session of this.sessions.values()) if (session.config.livekitToken === token) return session
     return undefined
   }
 
-  all(): Session[] {
-    return [...this.sessions.values()]
+  all(protocol?: Protocol): RoomSession[] {
+    const sessions = [...this.sessions.values()]
+    return protocol ? sessions.filter((session) => session.protocol === protocol) : sessions
   }
 
-  open(): Session[] {
-    return [...this.sessions.values()].filter((session) => session.isOpen)
+  open(protocol?: Protocol): RoomSession[] {
+    return this.all(protocol).filter((session) => session.isOpen)
   }
 
   snapshots(): SessionSnapshot[] {

@@ -5,8 +5,9 @@ import { timeWords, voicedSpanMs, type TimedWord } from './word-timing'
 export interface SpeakerEvents {
   startTalking(taskId: string): void
   word(taskId: string, message: string): void
-  endMessage(taskId: string): void
-  stopTalking(taskId: string, durationMs: number): void
+  /** `text` is the whole utterance, for protocols that send a final transcription. */
+  endMessage(taskId: string, text: string): void
+  stopTalking(taskId: string, durationMs: number, interrupted: boolean): void
 }
 
 export interface TaskOutcome {
@@ -74,8 +75,8 @@ export class Speaker {
     if (!current) return
     this.current = undefined
     const durationMs = samplesToMs(current.position)
-    this.events.endMessage(current.task.id)
-    this.events.stopTalking(current.task.id, durationMs)
+    this.events.endMessage(current.task.id, current.task.text)
+    this.events.stopTalking(current.task.id, durationMs, true)
     current.task.settle({ taskId: current.task.id, durationMs, interrupted: true })
   }
 
@@ -130,8 +131,8 @@ export class Speaker {
     this.emitWordsUpTo(current, Number.POSITIVE_INFINITY)
     this.current = undefined
     const durationMs = samplesToMs(current.pcm.length)
-    this.events.endMessage(current.task.id)
-    this.events.stopTalking(current.task.id, durationMs)
+    this.events.endMessage(current.task.id, current.task.text)
+    this.events.stopTalking(current.task.id, durationMs, false)
     current.task.settle({ taskId: current.task.id, durationMs, interrupted: false })
   }
 }

@@ -1,6 +1,6 @@
 import protobufjs from 'protobufjs'
 import { describe, expect, it } from 'vitest'
-import { PIPECAT_DESCRIPTOR } from '../../../src/sandbox/chat/pipecat'
+import { PIPECAT_DESCRIPTOR } from '../../../src/sandbox/heygen/pipecat'
 import protobuf from '../../../src/renderer/src/provider/csp-safe-protobuf'
 
 /** The descriptor the streaming-avatar SDK embeds (pipecat frames), plus types that exercise the rest. */

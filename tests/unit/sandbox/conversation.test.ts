@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { decodeChatFrame, encodeAudioFrame, encodeTextFrame } from '../../../src/sandbox/chat/pipecat'
-import { VoiceActivity } from '../../../src/sandbox/chat/voice-activity'
-import { answersVisitor } from '../../../src/sandbox/session/provider-mode'
+import { decodeChatFrame, encodeAudioFrame, encodeTextFrame } from '../../../src/sandbox/heygen/pipecat'
+import { VoiceActivity } from '../../../src/sandbox/heygen/voice-activity'
+import { answersVisitor } from '../../../src/sandbox/heygen/provider-mode'
 import { avatarFor, SANDBOX_AVATARS } from '../../../src/sandbox/session/avatars'
 
 describe('answersVisitor (provider mode)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { encodeEvent, EVENT_TABLE, type SandboxEventName } from '../../../src/sandbox/events/table'
+import { encodeEvent, EVENT_TABLE, type SandboxEventName } from '../../../src/sandbox/heygen/events'
 
 describe('event table', () => {
   it('covers the talking and visitor events the SDK knows', () => {

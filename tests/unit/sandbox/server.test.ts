@@ -1,7 +1,7 @@
 import { SignalResponse, TrackType } from '@livekit/protocol'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { encodeTextFrame } from '../../../src/sandbox/chat/pipecat'
+import { encodeTextFrame } from '../../../src/sandbox/heygen/pipecat'
 import { startSandbox, type Sandbox, type SessionSnapshot } from '../../../src/sandbox/index'
 
 /** Real sandboxes on free loopback ports, driven over HTTP and WebSocket the way the SDK drives them. */
@@ -101,13 +101,13 @@ describe('sandbox REST', () => {
     expect(ok.body).toMatchObject({ error: null, data: { token: expect.any(String) } })
   })
 
-  it('answers CORS preflights for the SDK headers', async () => {
+  it('answers CORS preflights for the SDK headers, echoing an allowed origin', async () => {
     const response = await fetch(`${sandbox.baseUrl}/v1/streaming.new`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://app.local', 'access-control-request-headers': 'authorization,content-type' },
+      headers: { origin: 'app://kiosk', 'access-control-request-headers': 'authorization,content-type' },
     })
     expect(response.status).toBe(204)
-    expect(response.headers.get('access-control-allow-origin')).toBe('*')
+    expect(response.headers.get('access-control-allow-origin')).toBe('app://kiosk')
     expect(response.headers.get('access-control-allow-headers')).toMatch(/authorization/)
   })
 
@@ -179,11 +179,14 @@ describe('sandbox REST', () => {
     const entry = (await controlSessions(sandbox)).find((s) => s.id === session.id)
     expect(entry).toEqual({
       id: session.id,
+      protocol: 'heygen',
       state: 'closed',
       createdAt: expect.any(Number),
       closedAt: expect.any(Number),
+      closeReason: 'stopped',
       quality: 'low',
       transport: 'livekit',
+      microphonePublished: false,
       tasks: [],
     })
     expect(entry!.closedAt!).toBeGreaterThanOrEqual(entry!.createdAt)

@@ -1,14 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { DisconnectReason } from '@livekit/protocol'
 import type { WebSocket } from 'ws'
-import { decodeChatFrame } from '../chat/pipecat'
-import { VoiceActivity } from '../chat/voice-activity'
-import {
-  encodeEvent,
-  type EventPayload,
-  type SandboxEventName,
-  type VoiceChatTransport,
-} from '../events/table'
 import type { RoomIdentity } from '../livekit/messages'
 import { SignalConnection, type AvatarTracks } from '../livekit/signal-connection'
 import { AvatarMedia } from '../media/avatar-media'
@@ -19,34 +11,64 @@ import type { SandboxLogger, VideoCodec } from '../options'
 import type { ProcessRegistry } from '../processes'
 import { AudioClock } from '../speech/audio-clock'
 import { respond, type Persona } from '../speech/responder'
-import { Speaker } from '../speech/speaker'
+import { Speaker, type SpeakerEvents } from '../speech/speaker'
 import { synthesize, type Voice } from '../speech/tts'
 import { lookOf, type SandboxAvatar } from './avatars'
-import { answersVisitor } from './provider-mode'
 
+export type Protocol = 'heygen' | 'liveavatar'
 export type TaskType = 'talk' | 'repeat'
 export type TaskMode = 'sync' | 'async'
-export type CloseReason = 'stopped' | 'idle-timeout' | 'session-limit' | 'sandbox-shutdown'
+export type CloseReason =
+  | 'stopped'
+  | 'idle-timeout'
+  | 'session-limit'
+  | 'sandbox-shutdown'
+  /** The provider ended the session on its own (the `server-stop` fault). */
+  | 'server-stop'
+
+/** One utterance of LITE speech audio as the sandbox received and played it; times are epoch milliseconds. */
+export interface AudioUtteranceRecord {
+  eventId: string
+  /** When the first `agent.speak` chunk arrived. */
+  firstChunkAt: number
+  /** When `agent.speak_end` arrived, i.e. the whole utterance was there; null until then. */
+  receivedAt: number | null
+  /** PCM samples received, at the SDK's 24 kHz. */
+  samples: number
+  startedAt: number | null
+  endedAt: number | null
+  interrupted: boolean
+}
 
 /** One entry of GET /__sandbox/sessions; times are epoch milliseconds. */
 export interface SessionSnapshot {
   id: string
+  protocol: Protocol
   state: 'open' | 'closed'
   createdAt: number
   closedAt: number | null
+  closeReason: CloseReason | null
   quality: AvatarQuality
-  transport: VoiceChatTransport
+  /** Legacy only: where the SDK's voice chat goes. */
+  transport?: 'websocket' | 'livekit'
+  /** LiveAvatar only. */
+  mode?: 'FULL' | 'LITE'
+  /** LiveAvatar only: the reason sent in `session.stopped`. */
+  endReason?: string | null
+  /** The client published a microphone track into the room. */
+  microphonePublished: boolean
   tasks: { type: TaskType; text: string; at: number }[]
+  /** LiveAvatar LITE only: the speech audio the app sent. */
+  audioUtterances?: AudioUtteranceRecord[]
 }
 
-export interface SessionConfig {
+export interface RoomSessionConfig {
   id: string
   livekitToken: string
   quality: AvatarQuality
   avatar: SandboxAvatar
   voice: Voice
   persona: Persona
-  transport: VoiceChatTransport
   idleTimeoutSeconds: number
   sessionLimitSeconds: number
 }
@@ -55,7 +77,15 @@ export interface SessionDeps {
   registry: ProcessRegistry
   codec: VideoCodec
   log: SandboxLogger
-  onClosed(session: Session): void
+  onClosed(session: RoomSession): void
+}
+
+/** How a protocol dresses the room: who the avatar is, who else is there, how events are labelled. */
+export interface RoomShape {
+  avatarIdentity: string
+  extraIdentities: readonly string[]
+  eventTopic: string | undefined
+  warmupPackets: number
 }
 
 export interface SpokenTask {
@@ -71,32 +101,33 @@ export class SessionClosedError extends Error {
 }
 
 /**
- * One avatar session: its task queue and voice, its LiveKit connection and chat socket, and the timers that
- * end it the way the provider does (idle timeout, duration limit).
+ * What both protocol front-ends share: a LiveKit room with the drawn avatar in it (one signal connection, its
+ * encoders), a voice that speaks queued text at real-time pace, a task log, and the timers that end a session
+ * the way the provider does. Subclasses say how speech and client data map onto their protocol's events.
  */
-export class Session {
+export abstract class RoomSession {
+  abstract readonly protocol: Protocol
   readonly createdAt = Date.now()
   closedAt: number | null = null
+  closeReason: CloseReason | null = null
   readonly tasks: SessionSnapshot['tasks'] = []
   readonly room: RoomIdentity
+  microphonePublished = false
 
-  private readonly speaker: Speaker
+  protected readonly speaker: Speaker
+  protected livekit: SignalConnection | undefined
   private readonly clock: AudioClock
-  private readonly voiceActivity = new VoiceActivity()
-  private visitorUtteranceId = randomUUID()
-  private voiceChatActive = false
   private media: AvatarMedia | undefined
   private mediaStarting: Promise<void> | undefined
-  private livekit: SignalConnection | undefined
   /** Every connection not yet closed, including ones still saying goodbye after a leave. */
   private readonly connections = new Set<SignalConnection>()
-  private chatSocket: WebSocket | undefined
   private idleTimer: NodeJS.Timeout | undefined
   private readonly limitTimer: NodeJS.Timeout
 
   constructor(
-    readonly config: SessionConfig,
-    private readonly deps: SessionDeps,
+    readonly config: RoomSessionConfig,
+    protected readonly deps: SessionDeps,
+    shape: RoomShape,
   ) {
     const suffix = (): string => randomBytes(6).toString('hex')
     const profile = VIDEO_PROFILES[config.quality]
@@ -106,19 +137,21 @@ export class Session {
       clientSid: `PA_${suffix()}`,
       clientIdentity: `client-${suffix()}`,
       avatarSid: `PA_${suffix()}`,
-      avatarIdentity: config.avatar.avatarId,
+      avatarIdentity: shape.avatarIdentity,
       videoTrackSid: `TR_V${suffix()}`,
       audioTrackSid: `TR_A${suffix()}`,
       videoWidth: profile.width,
       videoHeight: profile.height,
       videoMimeType: deps.codec === 'h264' ? 'video/H264' : 'video/VP8',
+      extraParticipants: shape.extraIdentities.map((identity) => ({ sid: `PA_${suffix()}`, identity })),
+      eventTopic: shape.eventTopic,
+      warmupPackets: shape.warmupPackets,
     }
+    const events = this.speakerEvents()
     this.speaker = new Speaker({
-      startTalking: (taskId) => this.emit('avatar_start_talking', { task_id: taskId }),
-      word: (taskId, message) => this.emit('avatar_talking_message', { task_id: taskId, message }),
-      endMessage: (taskId) => this.emit('avatar_end_message', { task_id: taskId }),
-      stopTalking: (taskId, durationMs) => {
-        this.emit('avatar_stop_talking', { task_id: taskId, duration_ms: durationMs })
+      ...events,
+      stopTalking: (taskId, durationMs, interrupted) => {
+        events.stopTalking(taskId, durationMs, interrupted)
         // Speaking is activity: the idle countdown starts when the avatar falls silent.
         this.touch()
       },
@@ -129,6 +162,13 @@ export class Session {
     this.limitTimer.unref()
     this.touch()
   }
+
+  /** The protocol's events for the avatar's speech; called once, from the constructor. */
+  protected abstract speakerEvents(): SpeakerEvents
+  /** A user data packet from the client's publisher connection. */
+  protected abstract receiveClientData(payload: Uint8Array, topic: string | undefined): void
+  /** What the provider's speech-to-text would report for a visitor's words, and its answer if it gives one. */
+  abstract userSays(text: string): { taskId: string; answered: boolean }
 
   get id(): string {
     return this.config.id
@@ -141,12 +181,15 @@ export class Session {
   snapshot(): SessionSnapshot {
     return {
       id: this.id,
+      protocol: this.protocol,
       state: this.isOpen ? 'open' : 'closed',
       createdAt: this.createdAt,
       closedAt: this.closedAt,
+      closeReason: this.closeReason,
       quality: this.config.quality,
-      transport: this.config.transport,
+      microphonePublished: this.microphonePublished,
       tasks: this.tasks.map((task) => ({ ...task })),
+      ...this.snapshotExtras(),
     }
   }
 
@@ -162,11 +205,10 @@ export class Session {
    * `repeat` says the text; `talk` lets the responder answer it. `sync` resolves once spoken (or cut short),
    * `async` once the speech is synthesised and queued, both with the utterance's length.
    */
-  async speak(type: TaskType, text: string, mode: TaskMode): Promise<SpokenTask> {
+  async speak(type: TaskType, text: string, mode: TaskMode, taskId: string = randomUUID()): Promise<SpokenTask> {
     this.assertOpen()
     this.touch()
     this.tasks.push({ type, text, at: Date.now() })
-    const taskId = randomUUID()
     const spoken = type === 'talk' ? respond(text, this.config.persona) : text
     const pcm = synthesize(this.deps.registry, spoken, this.config.voice)
     const outcome = this.speaker.enqueue(taskId, spoken, pcm)
@@ -182,34 +224,7 @@ export class Session {
   interrupt(): void {
     this.assertOpen()
     this.touch()
-    this.speaker.interrupt()
-  }
-
-  /**
-   * What the provider's speech-to-text would report for a visitor's words, and, if the provider's brain is
-   * in charge of this session, its spoken answer.
-   */
-  userSays(text: string): { taskId: string; answered: boolean } {
-    this.assertOpen()
-    this.touch()
-    const taskId = randomUUID()
-    this.emit('user_start', { task_id: taskId })
-    this.emit('user_talking_message', { task_id: taskId, message: text })
-    this.emit('user_stop', { task_id: taskId })
-    this.emit('user_end_message', { task_id: taskId, message: text })
-    const answered = answersVisitor({
-      voiceChatActive: this.voiceChatActive,
-      talkTasks: this.tasks.filter((task) => task.type === 'talk').length,
-      repeatTasks: this.tasks.filter((task) => task.type === 'repeat').length,
-    })
-    if (answered) {
-      // The visitor talking over the avatar cuts it off, as the provider's voice chat does.
-      this.speaker.interrupt()
-      this.speak('talk', text, 'async').catch((error: unknown) =>
-        this.deps.log('warn', 'responder answer failed', { session: this.id, error: String(error) }),
-      )
-    }
-    return { taskId, answered }
+    this.stopSpeech()
   }
 
   attachLiveKit(ws: WebSocket): void {
@@ -223,8 +238,16 @@ export class Session {
       codec: this.deps.codec,
       log: this.deps.log,
       onTracks: (tracks) => void this.startMedia(connection, tracks),
-      onClientData: (payload) => this.receiveClientData(payload),
-      onMicrophone: () => (this.voiceChatActive = true),
+      onClientData: (payload, topic) => {
+        if (this.isOpen) this.receiveClientData(payload, topic)
+      },
+      onMicrophone: () => {
+        this.microphonePublished = true
+        this.onMicrophone()
+      },
+      onMicrophoneRtp: (payloadBytes) => {
+        if (this.isOpen) this.onMicrophoneRtp(payloadBytes)
+      },
       onClosed: () => {
         this.connections.delete(connection)
         if (this.livekit !== connection) return
@@ -243,21 +266,6 @@ export class Session {
     })
   }
 
-  attachChatSocket(ws: WebSocket): void {
-    if (!this.isOpen) {
-      ws.close(1008, 'session closed')
-      return
-    }
-    this.chatSocket?.terminate()
-    this.chatSocket = ws
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) this.receiveChatFrame(data as Buffer)
-    })
-    ws.on('close', () => {
-      if (this.chatSocket === ws) this.chatSocket = undefined
-    })
-  }
-
   /** Fault: the provider's LiveKit server drops the client. The session itself stays open, and billed. */
   disconnectLiveKit(): boolean {
     if (!this.livekit) return false
@@ -265,28 +273,25 @@ export class Session {
     return true
   }
 
-  /** Fault: the chat socket dies without a closing handshake. */
+  /** Fault (legacy): the chat socket dies without a closing handshake. */
   dropChatSocket(): boolean {
-    if (!this.chatSocket) return false
-    this.chatSocket.terminate()
-    this.chatSocket = undefined
-    return true
+    return false
   }
 
   async close(reason: CloseReason): Promise<void> {
     if (!this.isOpen) return
     this.closedAt = Date.now()
+    this.closeReason = reason
     clearTimeout(this.idleTimer)
     clearTimeout(this.limitTimer)
-    this.deps.log('info', 'session closed', { session: this.id, reason })
-    this.speaker.interrupt()
+    this.deps.log('info', 'session closed', { session: this.id, protocol: this.protocol, reason })
+    this.stopSpeech()
     this.clock.stop()
+    await this.farewell(reason)
     const connection = this.livekit
     this.livekit = undefined
     if (reason === 'sandbox-shutdown') await connection?.close()
     else connection?.leave(DisconnectReason.ROOM_DELETED)
-    this.chatSocket?.close(1000, 'session closed')
-    this.chatSocket = undefined
     await this.stopMedia()
     this.deps.onClosed(this)
   }
@@ -296,25 +301,54 @@ export class Session {
     await Promise.all([...this.connections].map((connection) => connection.close()))
   }
 
+  protected snapshotExtras(): Partial<SessionSnapshot> {
+    return {}
+  }
+
+  /** The client published a microphone. */
+  protected onMicrophone(): void {}
+
+  protected onMicrophoneRtp(_payloadBytes: number): void {}
+
+  /** Flushes everything the avatar is saying or about to say, with the end events. */
+  protected stopSpeech(): void {
+    this.speaker.interrupt()
+  }
+
+  /** The next 20 ms of the avatar's voice. */
+  protected nextAudioFrame(frame: Int16Array): { frame: Int16Array; rms: number } {
+    return this.speaker.nextFrame(frame)
+  }
+
+  /** Whether the avatar is busy talking, which postpones the idle timeout. */
+  protected get busy(): boolean {
+    return this.speaker.speaking
+  }
+
+  /** The protocol's goodbye, after the speech stopped and before the room is closed. */
+  protected async farewell(_reason: CloseReason): Promise<void> {}
+
+  protected sendRoomEvent(json: Record<string, unknown>): void {
+    const text = JSON.stringify(json)
+    this.deps.log('debug', 'event', { session: this.id, channel: 'data-channel', event: text })
+    this.livekit?.sendEvent(new TextEncoder().encode(text))
+  }
+
+  protected assertOpen(): void {
+    if (!this.isOpen) throw new SessionClosedError(this.id)
+  }
+
   private onIdle(): void {
-    if (this.speaker.speaking) {
+    if (this.busy) {
       this.touch()
       return
     }
     void this.close('idle-timeout')
   }
 
-  private emit<E extends SandboxEventName>(name: E, payload: EventPayload<E>): void {
-    const event = encodeEvent(name, payload, this.config.transport)
-    const text = JSON.stringify(event.json)
-    this.deps.log('debug', 'event', { session: this.id, channel: event.channel, event: text })
-    if (event.channel === 'data-channel') this.livekit?.sendEvent(new TextEncoder().encode(text))
-    else if (this.chatSocket?.readyState === this.chatSocket?.OPEN) this.chatSocket?.send(text)
-  }
-
   private pumpAudio(): void {
     // A fresh buffer per frame: the encoder's stdin may still hold the previous one by reference.
-    const { frame, rms } = this.speaker.nextFrame(new Int16Array(AUDIO_FRAME_SAMPLES))
+    const { frame, rms } = this.nextAudioFrame(new Int16Array(AUDIO_FRAME_SAMPLES))
     this.media?.writeAudio(frame, rms)
   }
 
@@ -356,59 +390,5 @@ export class Session {
     const media = this.media
     this.media = undefined
     await media?.stop()
-  }
-
-  /** The SDK's LiveKit text transport: `JSON.stringify(text)` in a user packet, or push-to-talk commands. */
-  private receiveClientData(payload: Uint8Array): void {
-    if (!this.isOpen) return
-    this.touch()
-    let message: unknown
-    try {
-      message = JSON.parse(new TextDecoder().decode(payload))
-    } catch {
-      return
-    }
-    if (typeof message !== 'string') return
-    if (message === 'push_to_talk:start' || message === 'push_to_talk:stop') return this.pushToTalk(message)
-    this.speak('talk', message, 'async').catch(() => {})
-  }
-
-  /** While the visitor holds the talk button the provider listens: that is the visitor's turn. */
-  private pushToTalk(command: 'push_to_talk:start' | 'push_to_talk:stop'): void {
-    this.voiceChatActive = true
-    if (command === 'push_to_talk:start') {
-      this.visitorUtteranceId = randomUUID()
-      this.emit('user_start', { task_id: this.visitorUtteranceId })
-    } else {
-      this.emit('user_stop', { task_id: this.visitorUtteranceId })
-    }
-  }
-
-  private receiveChatFrame(bytes: Buffer): void {
-    if (!this.isOpen) return
-    let frame: ReturnType<typeof decodeChatFrame>
-    try {
-      frame = decodeChatFrame(bytes)
-    } catch {
-      return
-    }
-    if (frame.kind === 'text') {
-      this.touch()
-      this.speak('talk', frame.text, 'async').catch(() => {})
-    } else if (frame.kind === 'audio') {
-      this.voiceChatActive = true
-      // Only heard speech is activity: the SDK streams silence while muted, and that must not keep a session alive.
-      const change = this.voiceActivity.push(frame.pcm, frame.sampleRate)
-      if (change === 'start') {
-        this.touch()
-        this.visitorUtteranceId = randomUUID()
-        this.emit('user_start', { task_id: this.visitorUtteranceId })
-      }
-      if (change === 'stop') this.emit('user_stop', { task_id: this.visitorUtteranceId })
-    }
-  }
-
-  private assertOpen(): void {
-    if (!this.isOpen) throw new SessionClosedError(this.id)
   }
 }

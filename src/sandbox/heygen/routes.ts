@@ -2,10 +2,12 @@ import type { IncomingMessage } from 'node:http'
 import { z } from 'zod'
 import { readJson } from '../http'
 import type { ResolvedSandboxOptions } from '../options'
+import { apiKeyAccepted, credentialsOf, type Credentials } from '../credentials'
 import type { SessionRegistry } from '../session/registry'
-import { SessionClosedError, type Session } from '../session/session'
+import type { RestReply } from '../session/rest-reply'
+import { SessionClosedError, type RoomSession } from '../session/room-session'
 import { SANDBOX_AVATARS } from '../session/avatars'
-import { apiKeyAccepted, credentialsOf, type Credentials, type TokenStore } from './auth'
+import type { TokenStore } from './tokens'
 import {
   concurrencyLimitReached,
   invalidParameter,
@@ -22,19 +24,15 @@ export interface RestContext {
   sessions: SessionRegistry
   tokens: TokenStore
   refuseSessions(): boolean
-  createSession(request: NewSessionRequest): Session
+  createSession(request: NewSessionRequest): RoomSession
 }
 
-export interface RestReply {
-  status: number
-  body: unknown
-}
 
 type Handler = (req: IncomingMessage, ctx: RestContext) => Promise<RestReply>
 
 const ok = (body: unknown): RestReply => ({ status: 200, body })
 
-/** The provider's REST surface, keyed by "METHOD path". */
+/** The legacy provider's REST surface, keyed by "METHOD path". */
 export const REST_ROUTES: Readonly<Record<string, Handler>> = {
   'POST /v1/streaming.create_token': async (req, ctx) => {
     await readJson(req)
@@ -48,6 +46,7 @@ export const REST_ROUTES: Readonly<Record<string, Handler>> = {
     const credentials = credentialsOf(req.headers)
     const token = authorizeNewSession(credentials, ctx)
     const limit = ctx.options.maxConcurrent
+    // One limit across both protocols: it is one machine's capacity.
     if (ctx.refuseSessions() || ctx.sessions.open().length >= limit) throw concurrencyLimitReached(limit)
     const session = ctx.createSession(body)
     if (token) ctx.tokens.claim(token, session.id)
@@ -90,7 +89,7 @@ export const REST_ROUTES: Readonly<Record<string, Handler>> = {
     if (!apiKeyAccepted(ctx.options.apiKey, credentialsOf(req.headers).apiKey)) throw unauthorized()
     return ok(
       success({
-        sessions: ctx.sessions.open().map((session) => ({
+        sessions: ctx.sessions.open('heygen').map((session) => ({
           session_id: session.id,
           status: 'connected',
           created_at: Math.floor(session.createdAt / 1000),
@@ -149,16 +148,17 @@ export function authorizedSession(
   credentials: Credentials,
   sessionId: string,
   ctx: Pick<RestContext, 'options' | 'tokens' | 'sessions'>,
-): Session {
+): RoomSession {
   const byToken = credentials.bearer !== undefined && ctx.tokens.sessionOf(credentials.bearer) === sessionId
   const byKey = credentials.bearer === undefined && apiKeyAccepted(ctx.options.apiKey, credentials.apiKey)
   const session = ctx.sessions.get(sessionId)
-  if (!(byToken || byKey) || !session) throw unauthorized()
+  // A LiveAvatar session is not this API's to drive.
+  if (!(byToken || byKey) || session?.protocol !== 'heygen') throw unauthorized()
   if (!session.isOpen) throw sessionNotOpen()
   return session
 }
 
-function sessionCall(act: (session: Session) => unknown): Handler {
+function sessionCall(act: (session: RoomSession) => unknown): Handler {
   return async (req, ctx) => {
     const raw = await readJson(req)
     const sessionId = requireSessionId(raw)

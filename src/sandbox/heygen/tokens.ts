@@ -1,23 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import type { IncomingHttpHeaders } from 'node:http'
-
-export interface Credentials {
-  apiKey: string | undefined
-  bearer: string | undefined
-}
-
-export function credentialsOf(headers: IncomingHttpHeaders): Credentials {
-  const apiKey = headers['x-api-key']
-  const authorization = headers.authorization
-  const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim()
-  return { apiKey: Array.isArray(apiKey) ? apiKey[0] : apiKey, bearer: bearer || undefined }
-}
-
-/** With a configured key only that key passes; without one any key does, but a key must still be sent. */
-export function apiKeyAccepted(configuredKey: string | undefined, given: string | undefined): boolean {
-  if (given === undefined || given === '') return false
-  return configuredKey === undefined || given === configuredKey
-}
 
 export type TokenStatus = 'unused' | 'unknown' | 'used'
 
