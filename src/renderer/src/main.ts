@@ -1,13 +1,13 @@
 import { z } from 'zod'
 import type { SettingsView } from '../../shared/contract'
 import { BridgeError } from '../../shared/result'
+import { providerBaseUrl } from '../../shared/settings/schema'
 import { AdminPanel } from './admin/admin-panel'
 import { installAdminGesture } from './admin/admin-gesture'
 import { call, connectBridge } from './bridge'
 import { Conversation } from './conversation/conversation'
 import type { Log } from './log'
-import { installChatSocketUrlFix } from './provider/chat-socket-url'
-import { createHeygenProvider } from './provider/heygen-provider'
+import { createLazyProvider } from './provider/lazy-provider'
 import { browserNetworkStatus } from './session/network-status'
 import { SessionController } from './session/session-controller'
 import { startOptionsFromSettings } from './session/start-options'
@@ -43,11 +43,10 @@ const controller = new SessionController({
   mintToken: async () => {
     const token = await call(bridge, 'mintSessionToken')
     performance.mark('kiosk:token')
-    // The SDK drops the provider's port from its chat-socket URL; put it back for this token's provider.
-    installChatSocketUrlFix(token.baseUrl)
     return token
   },
-  provider: createHeygenProvider(),
+  // Only the token's provider SDK is loaded (its own chunk), on the first start with that kind.
+  provider: createLazyProvider(log),
   startOptions: () => {
     if (!settingsView) throw new Error('Settings are not loaded yet')
     return startOptionsFromSettings(settingsView.settings)
@@ -119,14 +118,35 @@ function sessionInputs(settings: SettingsView): string {
   ])
 }
 
+/**
+ * The provider the page's CSP was built for: its protocol and API origin. An empty base URL means the kind's
+ * default, so a kind change with the URL left empty is a change too.
+ */
+function providerIdentity(settings: SettingsView): string {
+  const url = settings.provider.baseUrl || providerBaseUrl(settings.settings.provider)
+  let origin: string
+  try {
+    origin = new URL(url).origin
+  } catch {
+    origin = url
+  }
+  return `${settings.provider.providerKind} ${origin}`
+}
+
+function sandboxBadge(next: SettingsView): string | undefined {
+  const liveAvatar = next.provider.providerKind === 'liveavatar'
+  if (next.provider.kind === 'sandbox')
+    return `Sandbox avatar: add your ${liveAvatar ? 'LiveAvatar' : 'HeyGen'} key in settings`
+  if (liveAvatar && next.settings.provider.liveavatar.sandbox)
+    return 'LiveAvatar test sessions: about a minute each, one avatar'
+  return undefined
+}
+
 function apply(next: SettingsView): void {
   const previous = settingsView
   settingsView = next
   const { display, session } = next.settings
-  view.setBadge(
-    'sandbox',
-    next.provider.kind === 'sandbox' ? 'Sandbox avatar: add your HeyGen key in settings' : undefined,
-  )
+  view.setBadge('sandbox', sandboxBadge(next))
   overlay.apply(display)
   conversation.applySettings(next.settings)
   if (avatarStage) {
@@ -143,7 +163,7 @@ function apply(next: SettingsView): void {
       log,
     })
   }
-  if (previous && new URL(previous.provider.baseUrl).origin !== new URL(next.provider.baseUrl).origin) {
+  if (previous && providerIdentity(previous) !== providerIdentity(next)) {
     // The page's CSP names the provider it was loaded for; another provider needs a page with a new CSP.
     reloadPending = true
     void controller.stop('provider changed').finally(reloadIfPending)

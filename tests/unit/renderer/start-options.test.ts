@@ -4,8 +4,11 @@ import { startOptionsFromSettings } from '../../../src/renderer/src/session/star
 import { toStartRequest } from '../../../src/renderer/src/provider/heygen-start-request'
 
 describe('startOptionsFromSettings', () => {
-  it('leaves provider defaults alone when the operator set nothing', () => {
-    expect(startOptionsFromSettings(SettingsSchema.parse({}))).toEqual({
+  it('leaves provider defaults alone when the operator set nothing (the kind’s sample avatar)', () => {
+    expect(startOptionsFromSettings(SettingsSchema.parse({})).avatarName).toBe(
+      'dd73ea75-1218-4ef3-92ce-606d5f7fbc0a',
+    )
+    expect(startOptionsFromSettings(SettingsSchema.parse({ provider: { kind: 'heygen' } }))).toEqual({
       avatarName: 'Wayne_20240711',
       quality: 'high',
       language: 'en',

@@ -17,6 +17,7 @@ import {
 
 class FakeSession implements AvatarSession {
   readonly stream = {} as MediaStream
+  readonly capabilities = { speaksText: true, speaksAudio: false, voiceChat: true }
   stopCalls = 0
   keepAliveCalls = 0
   stopBehaviour: 'ok' | 'fail' | 'hang' = 'ok'
@@ -44,6 +45,7 @@ class FakeSession implements AvatarSession {
   }
 
   async speak() {}
+  async speakAudio() {}
   async interrupt() {}
   async keepAlive() {
     this.keepAliveCalls += 1
@@ -155,6 +157,7 @@ describe('SessionController', () => {
         token: `t${leaseCounter}`,
         baseUrl: 'http://127.0.0.1:1',
         sandbox: true,
+        kind: 'heygen' as const,
         lease: `L${leaseCounter}`,
       }
     })

@@ -1,3 +1,6 @@
+import type { CatalogKind } from '../../../shared/contract'
+import type { ProviderKind } from '../../../shared/settings/schema'
+
 /** One editable setting in the admin panel, addressed by its path in the settings tree. */
 export interface AdminField {
   path: string
@@ -5,11 +8,17 @@ export interface AdminField {
   kind: 'text' | 'textarea' | 'select' | 'checkbox' | 'number' | 'url'
   options?: readonly { value: string; label: string }[]
   hint?: string
+  /** Offers a "Load from provider" list of this catalogue that fills the field with the chosen id. */
+  catalog?: CatalogKind
+  /** Only meaningful for this provider kind; hidden (but kept) for the other. */
+  onlyFor?: ProviderKind
 }
 
 export interface AdminSection {
   id: string
   title: string
+  /** Starts with the provider preset select, which sets `provider.kind` and `provider.baseUrl`. */
+  providerPreset?: boolean
   fields: readonly AdminField[]
   /** Secret slots shown in this section: set or clear only, never displayed. */
   secrets?: readonly { name: 'providerApiKey' | 'llmApiKey'; label: string }[]
@@ -19,15 +28,54 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   {
     id: 'provider',
     title: 'Avatar service',
-    secrets: [{ name: 'providerApiKey', label: 'HeyGen API key' }],
+    providerPreset: true,
+    secrets: [{ name: 'providerApiKey', label: 'Avatar service API key' }],
     fields: [
+      {
+        path: 'provider.kind',
+        label: 'Protocol',
+        kind: 'select',
+        options: [
+          { value: 'liveavatar', label: 'LiveAvatar' },
+          { value: 'heygen', label: 'HeyGen Interactive Avatar (legacy)' },
+        ],
+      },
       {
         path: 'provider.baseUrl',
         label: 'Service URL',
         kind: 'url',
-        hint: 'https://api.heygen.com for HeyGen',
+        hint: 'Empty: the protocol’s own API. Another URL makes the preset “Custom URL”',
       },
-      { path: 'avatar.id', label: 'Avatar id', kind: 'text' },
+      {
+        path: 'provider.liveavatar.mode',
+        label: 'LiveAvatar mode',
+        kind: 'select',
+        onlyFor: 'liveavatar',
+        options: [
+          { value: 'full', label: 'FULL: LiveAvatar listens, answers and speaks' },
+          { value: 'lite', label: 'LITE: it only renders speech from our own LLM (half the credits)' },
+        ],
+      },
+      {
+        path: 'provider.liveavatar.sandbox',
+        label: 'LiveAvatar test sessions (free, about a minute each, one avatar)',
+        kind: 'checkbox',
+        onlyFor: 'liveavatar',
+      },
+      {
+        path: 'provider.liveavatar.maxSessionDurationSeconds',
+        label: 'Longest session (s)',
+        kind: 'number',
+        onlyFor: 'liveavatar',
+        hint: '0: your plan’s limit. The kiosk hands over to a fresh session before it ends',
+      },
+      {
+        path: 'avatar.id',
+        label: 'Avatar id',
+        kind: 'text',
+        catalog: 'avatars',
+        hint: 'Empty: the provider’s sample avatar',
+      },
       {
         path: 'avatar.quality',
         label: 'Video quality',
@@ -38,23 +86,40 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
           { value: 'high', label: 'High (720p)' },
         ],
       },
-      { path: 'avatar.voiceId', label: 'Voice id', kind: 'text', hint: 'Empty for the avatar’s own voice' },
+      {
+        path: 'avatar.voiceId',
+        label: 'Voice id',
+        kind: 'text',
+        catalog: 'voices',
+        hint: 'Empty for the avatar’s own voice',
+      },
+      {
+        path: 'avatar.contextId',
+        label: 'Context id',
+        kind: 'text',
+        catalog: 'contexts',
+        onlyFor: 'liveavatar',
+        hint: 'LiveAvatar’s knowledge base and persona (FULL mode); without one the avatar does not answer',
+      },
       { path: 'avatar.language', label: 'Language', kind: 'text', hint: 'e.g. en, de, fr-CA' },
       {
         path: 'avatar.knowledgeBase',
         label: 'Knowledge base (provider mode)',
         kind: 'textarea',
+        onlyFor: 'heygen',
         hint: 'What the avatar knows and how it behaves when the provider answers',
       },
       {
         path: 'avatar.knowledgeId',
         label: 'Knowledge base id',
         kind: 'text',
+        onlyFor: 'heygen',
         hint: 'Instead of the text above',
       },
       {
         path: 'avatar.transport',
         label: 'Voice transport',
+        onlyFor: 'heygen',
         kind: 'select',
         options: [
           { value: 'websocket', label: 'WebSocket' },
@@ -66,6 +131,7 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
         path: 'avatar.activityIdleTimeoutSeconds',
         label: 'Close an unused session after (s)',
         kind: 'number',
+        onlyFor: 'heygen',
         hint: '30–3600; the kiosk keeps it alive while visitors are engaged and reconnects when needed',
       },
     ],
@@ -83,6 +149,7 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
           { value: 'provider', label: 'The avatar service (its knowledge base)' },
           { value: 'llm', label: 'Our own LLM' },
         ],
+        hint: 'LiveAvatar LITE has no LLM of its own: there the kiosk always answers with our own LLM',
       },
       { path: 'llm.baseUrl', label: 'LLM URL', kind: 'url', hint: 'Any OpenAI-compatible server' },
       { path: 'llm.model', label: 'LLM model', kind: 'text' },
@@ -98,6 +165,27 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
         label: 'Speech-to-text URL',
         kind: 'url',
         hint: 'Empty: the LLM URL',
+      },
+      {
+        path: 'llm.speech.model',
+        label: 'Text-to-speech model (LiveAvatar LITE)',
+        kind: 'text',
+        onlyFor: 'liveavatar',
+        hint: 'Any OpenAI-compatible speech model; the avatar lip-syncs what it says',
+      },
+      { path: 'llm.speech.voice', label: 'Text-to-speech voice', kind: 'text', onlyFor: 'liveavatar' },
+      {
+        path: 'llm.speech.baseUrl',
+        label: 'Text-to-speech URL',
+        kind: 'url',
+        onlyFor: 'liveavatar',
+        hint: 'Empty: the LLM URL',
+      },
+      {
+        path: 'llm.speech.timeoutMs',
+        label: 'Text-to-speech timeout (ms)',
+        kind: 'number',
+        onlyFor: 'liveavatar',
       },
       {
         path: 'conversation.greeting',

@@ -1,6 +1,9 @@
 import type { FieldError } from '../../../shared/result'
+import type { ProviderKind } from '../../../shared/settings/schema'
 import { ADMIN_SECTIONS, readPath, writePath, type AdminField } from './admin-fields'
+import { CatalogPicker, type LoadCatalog } from './catalog-picker'
 import { h } from './dom'
+import { applyPreset, PRESET_OPTIONS, presetOf, type PresetId } from './provider-preset'
 
 type Input = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
 
@@ -10,15 +13,26 @@ export class AdminSettingsForm {
   private readonly inputs = new Map<string, Input>()
   private readonly errors = new Map<string, HTMLElement>()
   readonly secretSlots = new Map<string, HTMLElement>()
+  /** Fields shown for one provider kind only. */
+  private readonly kindOnly: { element: HTMLElement; kind: ProviderKind }[] = []
+  private readonly preset: HTMLSelectElement
 
-  constructor() {
+  constructor(
+    private readonly loadCatalog: LoadCatalog,
+    private readonly messageOf: (error: unknown) => string,
+  ) {
     this.element = h('form', { class: 'admin-form', novalidate: true })
+    this.preset = h('select', { id: 'admin-provider-preset' })
+    for (const option of PRESET_OPTIONS)
+      this.preset.append(h('option', { value: option.value }, option.label))
+    this.preset.addEventListener('change', () => this.choosePreset(this.preset.value as PresetId))
     for (const section of ADMIN_SECTIONS) {
       const fieldset = h(
         'fieldset',
         { class: 'admin-form__section', 'data-section': section.id },
         h('legend', {}, section.title),
       )
+      if (section.providerPreset) fieldset.append(this.buildPresetField())
       for (const field of section.fields) fieldset.append(this.buildField(field))
       for (const secret of section.secrets ?? []) {
         const slot = h('div', { class: 'admin-secret', 'data-secret': secret.name })
@@ -31,6 +45,56 @@ export class AdminSettingsForm {
       const target = event.target as HTMLElement
       if (target.dataset.path) target.dataset.dirty = 'true'
     })
+    // A select fires `change` (and `input`); the kind and URL decide the preset and which fields apply.
+    this.element.addEventListener('change', (event) => {
+      const path = (event.target as HTMLElement).dataset.path
+      if (path === 'provider.kind' || path === 'provider.baseUrl') this.syncProvider()
+    })
+    this.element.addEventListener('input', (event) => {
+      if ((event.target as HTMLElement).dataset.path === 'provider.baseUrl') this.syncProvider()
+    })
+  }
+
+  private buildPresetField(): HTMLElement {
+    return h(
+      'div',
+      { class: 'admin-field admin-field--select', 'data-field': 'provider.preset' },
+      h('label', { for: this.preset.id }, 'Avatar service'),
+      this.preset,
+      h(
+        'p',
+        { class: 'admin-field__hint' },
+        'Sets the protocol and URL below. Each service needs its own API key.',
+      ),
+    )
+  }
+
+  private providerValue(): { kind: ProviderKind; baseUrl: string } {
+    return {
+      kind: (this.inputs.get('provider.kind')?.value ?? 'liveavatar') as ProviderKind,
+      baseUrl: this.inputs.get('provider.baseUrl')?.value.trim() ?? '',
+    }
+  }
+
+  private choosePreset(preset: PresetId): void {
+    const next = applyPreset(preset, this.providerValue())
+    for (const [path, value] of [
+      ['provider.kind', next.kind],
+      ['provider.baseUrl', next.baseUrl],
+    ] as const) {
+      const input = this.inputs.get(path)
+      if (!input || input.value === value) continue
+      input.value = value
+      input.dataset.dirty = 'true'
+    }
+    this.syncProvider(preset)
+  }
+
+  /** The preset select and the kind-specific fields follow the protocol and URL fields. */
+  private syncProvider(preset?: PresetId): void {
+    const provider = this.providerValue()
+    this.preset.value = preset ?? presetOf(provider)
+    for (const { element, kind } of this.kindOnly) element.hidden = kind !== provider.kind
   }
 
   private buildField(field: AdminField): HTMLElement {
@@ -63,14 +127,23 @@ export class AdminSettingsForm {
     this.inputs.set(field.path, input)
     const error = h('p', { class: 'admin-field__error', 'data-error-for': field.path, role: 'alert' })
     this.errors.set(field.path, error)
-    return h(
+    const picker = field.catalog
+      ? new CatalogPicker(field.catalog, input, this.loadCatalog, this.messageOf)
+      : undefined
+    const element = h(
       'div',
       { class: `admin-field admin-field--${field.kind}`, 'data-field': field.path },
       h('label', { for: id }, field.label),
       input,
       field.hint ? h('p', { class: 'admin-field__hint' }, field.hint) : undefined,
       error,
+      picker?.element,
     )
+    if (field.onlyFor) {
+      element.dataset.onlyFor = field.onlyFor
+      this.kindOnly.push({ element, kind: field.onlyFor })
+    }
+    return element
   }
 
   /** Shows stored values. Skipped for fields the operator is editing after a failed save. */
@@ -82,6 +155,7 @@ export class AdminSettingsForm {
       else input.value = value === undefined || value === null ? '' : String(value)
       delete input.dataset.dirty
     }
+    this.syncProvider()
   }
 
   /** The whole form as a settings patch; the main process validates it and answers with field errors. */
@@ -103,7 +177,11 @@ export class AdminSettingsForm {
       const slot = this.errors.get(field.path)
       if (!slot) continue
       slot.textContent = field.message
-      this.inputs.get(field.path)?.setAttribute('aria-invalid', 'true')
+      const input = this.inputs.get(field.path)
+      input?.setAttribute('aria-invalid', 'true')
+      // An error must be seen, even on a field the current protocol hides.
+      const container = input?.closest<HTMLElement>('.admin-field')
+      if (container) container.hidden = false
     }
     const first = fields.map((field) => this.inputs.get(field.path)).find((input) => input !== undefined)
     first?.focus()

@@ -1,13 +1,20 @@
 import type { KioskBridge } from '../../../shared/bridge-api'
 import type { SecretName, SettingsView } from '../../../shared/contract'
 import { BridgeError } from '../../../shared/result'
+import { isLiveAvatarLite } from '../conversation/conversation-mode'
 import { call } from '../bridge'
 import { AdminSettingsForm } from './admin-form'
 import { h } from './dom'
+import { PROVIDER_PRESETS } from '../../../shared/settings/schema'
+import { presetOf } from './provider-preset'
 
-const SECRET_LABELS: Record<SecretName, string> = {
-  providerApiKey: 'HeyGen API key',
-  llmApiKey: 'LLM API key',
+/** The provider key is named after the service it is for: LiveAvatar and HeyGen keys do not work on each other. */
+function secretLabel(name: SecretName, view: SettingsView): string {
+  if (name === 'llmApiKey') return 'LLM API key'
+  const preset = presetOf(view.settings.provider)
+  return preset === 'custom'
+    ? 'Avatar service API key'
+    : `${PROVIDER_PRESETS[preset].label.split(' (')[0]} API key`
 }
 
 function messageOf(error: unknown): string {
@@ -29,12 +36,17 @@ export class AdminPanel {
   private readonly saveResult: HTMLElement
   private readonly newPinInput: HTMLInputElement
   private readonly pinResult: HTMLElement
-  private readonly form = new AdminSettingsForm()
+  private readonly form: AdminSettingsForm
 
   constructor(
     private readonly bridge: KioskBridge,
     private readonly onClosed: () => void = () => undefined,
   ) {
+    // Lists come from the saved provider and key (main fetches them), not from unsaved edits in the form.
+    this.form = new AdminSettingsForm(
+      async (kind) => (await call(this.bridge, 'listCatalog', { kind })).items,
+      messageOf,
+    )
     this.pinInput = h('input', {
       type: 'password',
       inputmode: 'numeric',
@@ -167,7 +179,13 @@ export class AdminPanel {
     if (view.provider.kind === 'sandbox')
       items.unshift({
         level: 'info',
-        message: 'No HeyGen key is set: the kiosk shows the built-in sandbox avatar.',
+        message: `No ${secretLabel('providerApiKey', view)} is set: the kiosk shows the built-in sandbox avatar.`,
+      })
+    if (isLiveAvatarLite(view.settings) && view.settings.conversation.mode === 'provider')
+      items.push({
+        level: 'info',
+        message:
+          'LiveAvatar LITE has no LLM of its own: the kiosk answers with our own LLM (its settings are below).',
       })
     this.notices.replaceChildren(
       ...items.map((notice) =>
@@ -180,11 +198,12 @@ export class AdminPanel {
     for (const [name, slot] of this.form.secretSlots) {
       const secretName = name as SecretName
       const isSet = view.secrets[secretName]
+      const label = secretLabel(secretName, view)
       const input = h('input', {
         type: 'password',
         autocomplete: 'off',
         spellcheck: 'false',
-        'aria-label': SECRET_LABELS[secretName],
+        'aria-label': label,
       })
       const status = h(
         'p',
@@ -197,7 +216,7 @@ export class AdminPanel {
       const clear = h('button', { type: 'button', hidden: !isSet }, 'Remove key')
       clear.addEventListener('click', () => void this.clearSecret(secretName, error))
       slot.replaceChildren(
-        h('label', {}, SECRET_LABELS[secretName]),
+        h('label', {}, label),
         status,
         input,
         h('div', { class: 'admin-secret__actions' }, save, clear),

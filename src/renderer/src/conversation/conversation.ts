@@ -12,7 +12,9 @@ import {
   openMicrophone,
   type MicrophoneProblem,
 } from './microphone'
+import { effectiveConversationMode, type ConversationMode } from './conversation-mode'
 import { SentenceSplitter } from './sentence-splitter'
+import { SpeechPipeline } from './speech-pipeline'
 import { SpeechQueue } from './speech-queue'
 import { startVoiceActivity, type VoiceActivity } from './voice-activity'
 import { encodeWav, toBase64 } from './wav-encoder'
@@ -41,14 +43,24 @@ function mark(name: string): void {
 /**
  * Who answers the visitor, and how. Provider mode: the provider's voice chat and knowledge base (TALK). LLM
  * mode: our microphone and voice-activity detector, speech-to-text and the LLM in main, and the answer spoken
- * sentence by sentence as REPEAT tasks while the rest is still being written. Both allow barge-in.
+ * sentence by sentence while the rest is still being written: as REPEAT tasks where the avatar speaks text, or
+ * (LiveAvatar LITE, which only lip-syncs) as speech synthesised in main and sent as audio. Both allow barge-in.
+ *
+ * Performance marks, for the benches: `kiosk:speech-end` (the visitor stopped), `kiosk:transcribed`, then per
+ * sentence `kiosk:sentence-sent` (handed to the avatar); LITE adds `kiosk:speech-synthesized` (a sentence's audio
+ * came back from main) and `kiosk:audio-sent` (that audio was handed to the avatar).
  */
 export class Conversation {
   private settings: Settings | undefined
   private session: AvatarSession | undefined
   private avatarTalking = false
   private answer: { requestId: string; splitter: SentenceSplitter } | undefined
+  /** Sentences as text (REPEAT), for avatars that speak text. */
   private readonly queue: SpeechQueue
+  /** Sentences as our own speech, for avatars that only speak audio. */
+  private readonly audio: SpeechPipeline<string>
+  /** LITE: sentences whose audio was sent, captioned as the avatar starts speaking each. */
+  private readonly pendingCaptions: string[] = []
   private microphone: { stream: MediaStream; vad: VoiceActivity } | undefined
   private openingMicrophone: Promise<void> | undefined
   private visitorGoneTimer: ReturnType<typeof setTimeout> | undefined
@@ -59,16 +71,32 @@ export class Conversation {
       (sentence) => this.speak(sentence),
       (error) => deps.log('warn', 'a sentence was not accepted by the avatar', { error: String(error) }),
     )
+    this.audio = new SpeechPipeline<string>({
+      synthesize: (item) => this.synthesize(item.text, item.requestId),
+      deliver: (pcm, item) => this.speakAudio(pcm, item.text),
+      onError: (error) =>
+        deps.log('warn', 'a sentence could not be synthesised or was refused', { error: String(error) }),
+      cancel: (requestIds) => {
+        for (const requestId of requestIds)
+          void call(deps.bridge, 'cancelAnswer', { requestId }).catch(() => undefined)
+      },
+    })
     deps.bridge.onAnswerStream((event) => this.onAnswerStream(event))
     navigator.mediaDevices?.addEventListener?.('devicechange', () => {
-      if (this.settings?.conversation.mode === 'llm' && !this.microphone) void this.ensureMicrophone()
+      if (this.settings && this.mode() === 'llm' && !this.microphone) void this.ensureMicrophone()
     })
   }
 
   applySettings(settings: Settings): void {
     this.settings = settings
     this.deps.input.setEnabled(settings.conversation.textInput)
-    if (settings.conversation.mode === 'provider') void this.closeMicrophone()
+    if (this.mode() === 'provider') void this.closeMicrophone()
+  }
+
+  /** Who answers now: the live session's abilities decide where the settings cannot (LiveAvatar LITE). */
+  private mode(): ConversationMode {
+    if (!this.settings) return 'provider'
+    return effectiveConversationMode(this.settings, this.session?.capabilities)
   }
 
   /** A session went live. `fresh`: a new start, not a reconnect or rotation in the middle of a conversation. */
@@ -77,16 +105,20 @@ export class Conversation {
     this.avatarTalking = false
     const settings = this.settings
     if (!settings) return
-    if (settings.conversation.mode === 'provider') await this.startProviderVoiceChat(session)
-    else await this.ensureMicrophone()
+    if (this.mode() === 'provider') {
+      await this.closeMicrophone()
+      await this.startProviderVoiceChat(session)
+    } else {
+      await this.ensureMicrophone()
+    }
     if (!this.microphoneMuted) await this.microphone?.vad.resume().catch(() => undefined)
-    if (fresh && settings.conversation.greeting) this.queue.enqueue(settings.conversation.greeting)
+    if (fresh && settings.conversation.greeting) this.say(settings.conversation.greeting)
   }
 
   onNotLive(ended: boolean): void {
     this.session = undefined
     this.avatarTalking = false
-    this.queue.clear()
+    this.clearSpeech()
     this.cancelAnswer()
     void this.microphone?.vad.pause().catch(() => undefined)
     if (ended) this.endConversation()
@@ -96,7 +128,12 @@ export class Conversation {
     name: Name,
     _payload: AvatarSessionEvents[Name],
   ): void {
-    if (name === 'avatarStartTalking') this.avatarTalking = true
+    if (name === 'avatarStartTalking') {
+      this.avatarTalking = true
+      // LITE has no transcript of what it says: caption our own sentences, one per utterance it starts.
+      const line = this.pendingCaptions.shift()
+      if (line !== undefined) this.deps.overlay.showAvatarLine(line)
+    }
     if (name === 'avatarStopTalking') this.avatarTalking = false
     if (name === 'userStart') {
       this.visitorActive()
@@ -114,7 +151,7 @@ export class Conversation {
   submitText(text: string): void {
     this.visitorActive()
     this.deps.overlay.showVisitorUtterance(text)
-    if (this.settings?.conversation.mode === 'llm') {
+    if (this.mode() === 'llm') {
       this.bargeIn('new question')
       this.ask(text)
     } else {
@@ -129,12 +166,12 @@ export class Conversation {
 
   private bargeIn(reason: string): void {
     if (!this.settings?.conversation.bargeIn) return
-    const busy = this.avatarTalking || this.answer !== undefined || !this.queue.idle
+    const busy = this.avatarTalking || this.answer !== undefined || !this.queue.idle || !this.audio.idle
     if (!busy) return
     this.deps.log('info', 'barge-in', { reason })
     mark('kiosk:barge-in')
     this.cancelAnswer()
-    this.queue.clear()
+    this.clearSpeech()
     this.session
       ?.interrupt()
       .catch((error: unknown) => this.deps.log('warn', 'interrupt failed', { error: String(error) }))
@@ -151,7 +188,7 @@ export class Conversation {
       return
     }
     this.microphoneMuted = event.muted
-    if (this.settings?.conversation.mode === 'llm') {
+    if (this.mode() === 'llm') {
       void (event.muted ? this.microphone?.vad.pause() : this.microphone?.vad.resume())?.catch(
         () => undefined,
       )
@@ -275,12 +312,12 @@ export class Conversation {
     const answer = this.answer
     if (!answer || event.requestId !== answer.requestId) return
     if (event.kind === 'delta') {
-      for (const sentence of answer.splitter.push(event.text)) this.queue.enqueue(sentence)
+      for (const sentence of answer.splitter.push(event.text)) this.say(sentence, answer.requestId)
       return
     }
     this.answer = undefined
     if (event.kind === 'done') {
-      for (const sentence of answer.splitter.flush()) this.queue.enqueue(sentence)
+      for (const sentence of answer.splitter.flush()) this.say(sentence, answer.requestId)
       return
     }
     this.deps.log('warn', 'the answer failed; saying the fallback line', { code: event.error.code })
@@ -296,7 +333,27 @@ export class Conversation {
 
   private sayFallback(): void {
     const line = this.settings?.conversation.fallbackLine
-    if (line && this.session) this.queue.enqueue(line)
+    if (line && this.session) this.say(line)
+  }
+
+  /**
+   * One sentence for the avatar, in order: as text where it speaks text, else as our own speech. `requestId`
+   * ties it to its answer, so barge-in cancels its synthesis with the answer; lines of our own get their own id.
+   */
+  private say(sentence: string, requestId = newRequestId()): void {
+    if (this.speaksAudioOnly()) this.audio.enqueue(sentence, requestId)
+    else this.queue.enqueue(sentence)
+  }
+
+  private speaksAudioOnly(): boolean {
+    const capabilities = this.session?.capabilities
+    return capabilities !== undefined && capabilities.speaksAudio && !capabilities.speaksText
+  }
+
+  private clearSpeech(): void {
+    this.queue.clear()
+    this.audio.clear()
+    this.pendingCaptions.length = 0
   }
 
   private async speak(sentence: string): Promise<void> {
@@ -304,6 +361,21 @@ export class Conversation {
     if (!session) throw new Error('no live session')
     mark('kiosk:sentence-sent')
     await session.speak(sentence, { type: 'repeat', async: true })
+  }
+
+  private async synthesize(sentence: string, requestId: string): Promise<string> {
+    const speech = await call(this.deps.bridge, 'synthesizeSpeech', { requestId, text: sentence })
+    mark('kiosk:speech-synthesized')
+    return speech.pcmBase64
+  }
+
+  private async speakAudio(pcmBase64: string, sentence: string): Promise<void> {
+    const session = this.session
+    if (!session) throw new Error('no live session')
+    mark('kiosk:sentence-sent')
+    mark('kiosk:audio-sent')
+    await session.speakAudio(pcmBase64)
+    this.pendingCaptions.push(sentence)
   }
 
   private visitorActive(): void {

@@ -37,27 +37,44 @@ export interface AvatarSessionEvents {
   dropped: { reason: string }
   avatarStartTalking: { taskId?: string }
   avatarStopTalking: { taskId?: string; durationMs?: number }
-  avatarTalkingMessage: { text: string }
+  /** `cumulative`: the text so far replaces the caption; otherwise it is the next words to append. */
+  avatarTalkingMessage: { text: string; cumulative?: boolean }
   avatarEndMessage: Record<string, never>
   userStart: Record<string, never>
   userStop: Record<string, never>
-  userTalkingMessage: { text: string }
+  userTalkingMessage: { text: string; cumulative?: boolean }
   userEndMessage: Record<string, never>
   connectionQuality: { quality: string }
 }
 
 export type AvatarSessionEvent = keyof AvatarSessionEvents
 
+/**
+ * What a session can do, so the conversation picks its pipeline without knowing the provider. LiveAvatar LITE
+ * renders only audio we send (no text, no voice chat, no provider LLM); everything else speaks text.
+ */
+export interface AvatarCapabilities {
+  /** `speak(text)`: the provider turns text into speech (REPEAT) or answers it (TALK). */
+  speaksText: boolean
+  /** `speakAudio(pcm)`: the provider lip-syncs audio we synthesised. */
+  speaksAudio: boolean
+  /** The provider's own voice chat (its speech-to-text and LLM) is available. */
+  voiceChat: boolean
+}
+
 export interface AvatarSession {
   readonly id: string
   readonly stream: MediaStream
   /** The provider's hard limit for this session, when it tells us. */
   readonly durationLimitMs: number | undefined
+  readonly capabilities: AvatarCapabilities
   on<Name extends AvatarSessionEvent>(
     name: Name,
     listener: (payload: AvatarSessionEvents[Name]) => void,
   ): () => void
   speak(text: string, options: { type: AvatarTaskType; async?: boolean }): Promise<void>
+  /** 24 kHz mono 16-bit PCM, base64; only when `capabilities.speaksAudio`. Resolves once handed over. */
+  speakAudio(pcmBase64: string): Promise<void>
   interrupt(): Promise<void>
   keepAlive(): Promise<void>
   startVoiceChat(options: { muted: boolean }): Promise<void>

@@ -5,6 +5,7 @@ import StreamingAvatar, {
   type StartAvatarResponse,
 } from '@heygen/streaming-avatar'
 import type {
+  AvatarCapabilities,
   AvatarProvider,
   AvatarSession,
   AvatarSessionEvent,
@@ -68,6 +69,8 @@ class HeygenSession implements AvatarSession {
   private streamValue: MediaStream | undefined
   readonly id: string
   readonly durationLimitMs: number | undefined
+  /** The legacy API speaks text and has its own voice chat; it cannot lip-sync our audio. */
+  readonly capabilities: AvatarCapabilities = { speaksText: true, speaksAudio: false, voiceChat: true }
 
   constructor(
     private readonly avatar: StreamingAvatar,
@@ -122,6 +125,10 @@ class HeygenSession implements AvatarSession {
       taskType: options.type === 'talk' ? TaskType.TALK : TaskType.REPEAT,
       taskMode: options.async ? TaskMode.ASYNC : TaskMode.SYNC,
     })
+  }
+
+  speakAudio(): Promise<void> {
+    return Promise.reject(new Error('HeyGen Interactive Avatar cannot speak our audio'))
   }
 
   async interrupt(): Promise<void> {

@@ -1,8 +1,9 @@
-import type { Settings } from '../../../shared/settings/schema'
+import { avatarIdFor, type Settings } from '../../../shared/settings/schema'
 import type { AvatarStartOptions } from '../provider/avatar-provider'
 
 /** Every avatar setting the operator chose, as a provider start request. Empty values mean "provider default". */
-export function startOptionsFromSettings({ avatar }: Settings): AvatarStartOptions {
+export function startOptionsFromSettings(settings: Settings): AvatarStartOptions {
+  const { avatar } = settings
   const elevenlabs = {
     ...(avatar.elevenlabs.stability !== undefined ? { stability: avatar.elevenlabs.stability } : {}),
     ...(avatar.elevenlabs.similarityBoost !== undefined
@@ -25,7 +26,8 @@ export function startOptionsFromSettings({ avatar }: Settings): AvatarStartOptio
     ...(avatar.stt.confidence !== undefined ? { confidence: avatar.stt.confidence } : {}),
   }
   return {
-    avatarName: avatar.id,
+    // Empty means the kind's sample avatar (LiveAvatar's id goes into the token, in main; this is the legacy path).
+    avatarName: avatarIdFor(settings),
     quality: avatar.quality,
     ...(Object.keys(voice).length > 0 ? { voice } : {}),
     language: avatar.language,

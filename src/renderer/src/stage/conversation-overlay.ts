@@ -43,9 +43,7 @@ export class ConversationOverlay {
         break
       case 'avatarTalkingMessage':
         clearTimeout(this.avatarTimer)
-        this.showAvatar(
-          joinWords(this.avatarText, (payload as AvatarSessionEvents['avatarTalkingMessage']).text),
-        )
+        this.showAvatar(nextCaption(this.avatarText, payload as AvatarSessionEvents['avatarTalkingMessage']))
         break
       case 'userStart':
         this.setIndicator(this.listening, true)
@@ -56,9 +54,7 @@ export class ConversationOverlay {
         break
       case 'userTalkingMessage':
         clearTimeout(this.visitorTimer)
-        this.showVisitor(
-          joinWords(this.visitorText, (payload as AvatarSessionEvents['userTalkingMessage']).text),
-        )
+        this.showVisitor(nextCaption(this.visitorText, payload as AvatarSessionEvents['userTalkingMessage']))
         break
       case 'userEndMessage':
         this.visitorTimer = this.fadeLater(() => this.showVisitor(''))
@@ -71,6 +67,12 @@ export class ConversationOverlay {
     clearTimeout(this.visitorTimer)
     this.showVisitor(text)
     this.visitorTimer = this.fadeLater(() => this.showVisitor(''))
+  }
+
+  /** A line the avatar is saying that no provider transcript covers (LiveAvatar LITE speaks our audio). */
+  showAvatarLine(text: string): void {
+    clearTimeout(this.avatarTimer)
+    this.showAvatar(text)
   }
 
   setListening(active: boolean): void {
@@ -105,6 +107,11 @@ export class ConversationOverlay {
   private fadeLater(clear: () => void): ReturnType<typeof setTimeout> {
     return setTimeout(clear, CAPTION_LINGER_MS)
   }
+}
+
+/** Appends streamed words, or replaces the caption when the provider sends the whole text so far. */
+export function nextCaption(current: string, message: { text: string; cumulative?: boolean }): string {
+  return message.cumulative ? message.text.replace(/\s+/g, ' ').trim() : joinWords(current, message.text)
 }
 
 /** Providers stream words with or without their own spacing; normalise to single spaces. */
