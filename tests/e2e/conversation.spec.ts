@@ -1,7 +1,8 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai'
 import { chromiumLaunchOptions } from './support/chromium'
 import { fakeMicrophoneArgs, makeQuestionWav } from './support/fake-microphone'
+import { marks, repeatTexts } from './support/conversation'
 import { startKiosk, waitForLive, type KioskUnderTest } from './support/kiosk'
 
 /**
@@ -13,18 +14,6 @@ const questionWav = makeQuestionWav('restaurant-question', QUESTION)
 const ANSWER = 'The restaurant opens at seven. Breakfast is served until ten. Enjoy your stay!'
 const SENTENCES = ['The restaurant opens at seven.', 'Breakfast is served until ten.', 'Enjoy your stay!']
 const GREETING = 'Welcome to the Grand Hotel!'
-
-function repeatTexts(kiosk: KioskUnderTest): string[] {
-  return kiosk.sandbox
-    .sessions()
-    .flatMap((session) => session.tasks)
-    .filter((task) => task.type === 'repeat')
-    .map((task) => task.text)
-}
-
-async function marks(page: Page, name: string): Promise<number> {
-  return page.evaluate((mark) => performance.getEntriesByName(mark).length, name)
-}
 
 function llmKiosk(
   llm: FakeOpenAi,
