@@ -52,6 +52,8 @@ export interface RecordedRequest {
   fields?: Record<string, string>
   files?: Record<string, { filename: string; contentType: string; data: Buffer }>
   receivedAt: number
+  /** When the whole response had been handed to the socket (unset while it runs, or if it never finished). */
+  completedAt?: number
   /** The connection closed before the response was complete: the client aborted, or a fault dropped it. */
   closedBeforeEnd: boolean
 }
@@ -361,6 +363,9 @@ export async function startFakeOpenAi(initial: Partial<FakeOpenAiOptions> = {}):
       receivedAt: Date.now(),
       closedBeforeEnd: false,
     }
+    response.on('finish', () => {
+      entry.completedAt = Date.now()
+    })
     response.on('close', () => {
       if (!response.writableFinished) entry.closedBeforeEnd = true
     })

@@ -6,7 +6,10 @@ import { buildHarness, serveStatic, type StaticServer } from '../support/harness
 import type { ChromaHarness } from './harness/main'
 
 /** The app renderer's real policy: the harness must run under it unchanged. */
-export const RENDERER_CSP = buildRendererCsp({ providerBaseUrl: 'http://127.0.0.1' })
+export const RENDERER_CSP = buildRendererCsp({
+  providerKind: 'liveavatar',
+  providerBaseUrl: 'http://127.0.0.1',
+})
 
 let built: Promise<string> | undefined
 

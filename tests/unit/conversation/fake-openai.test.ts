@@ -1,6 +1,13 @@
 import OpenAI from 'openai'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { parseMultipart, splitIntoTokens, startFakeOpenAi, type FakeOpenAi } from '../../support/fake-openai'
+import {
+  FAKE_SPEECH_SAMPLE_RATE,
+  fakeSpeechPcm,
+  parseMultipart,
+  splitIntoTokens,
+  startFakeOpenAi,
+  type FakeOpenAi,
+} from '../../support/fake-openai'
 
 let fake: FakeOpenAi | undefined
 afterEach(async () => {
@@ -79,6 +86,50 @@ describe('startFakeOpenAi', () => {
     await expect(pending).rejects.toBeDefined()
     await vi.waitFor(() => expect(request.closedBeforeEnd).toBe(true))
     fake = undefined
+  })
+
+  it('speaks PCM: a tone as long as the text, after the configured first-byte delay', async () => {
+    fake = await startFakeOpenAi({ speechFirstByteDelayMs: 300, speechMsPerChar: 50 })
+    const started = performance.now()
+    const response = await clientFor(fake).audio.speech.create({
+      model: 'tts-1',
+      voice: 'alloy',
+      input: 'Twenty characters!!!',
+      response_format: 'pcm',
+    })
+    const firstByteMs = performance.now() - started
+    const pcm = Buffer.from(await response.arrayBuffer())
+    expect(firstByteMs).toBeGreaterThanOrEqual(290)
+    // 20 characters at 50 ms each: one second of 16-bit mono at 24 kHz.
+    expect(pcm.length).toBe(FAKE_SPEECH_SAMPLE_RATE * 2)
+    expect(pcm.equals(fakeSpeechPcm('Twenty characters!!!', 50))).toBe(true)
+    const peak = Math.max(...Array.from({ length: 200 }, (_, index) => Math.abs(pcm.readInt16LE(index * 2))))
+    expect(peak).toBeGreaterThan(5000)
+    const request = await fake.nextRequest('/v1/audio/speech')
+    expect(request.body).toEqual({
+      model: 'tts-1',
+      voice: 'alloy',
+      input: 'Twenty characters!!!',
+      response_format: 'pcm',
+    })
+    expect(request.apiKey).toBe('sk-fake-self-test')
+  })
+
+  it('refuses speech formats other than pcm, and applies faults only where they are aimed', async () => {
+    fake = await startFakeOpenAi({ fault: '500', faultOn: 'speech' })
+    const speech = await fetch(`${fake.baseUrl}/audio/speech`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm', voice: 'v', input: 'hi', response_format: 'pcm' }),
+    })
+    expect(speech.status).toBe(500)
+    const chat = await clientFor(fake).chat.completions.create({ model: 'm', messages: [] })
+    expect(chat.choices[0]?.message.content).toBeTruthy()
+    fake.setOptions({ fault: 'none' })
+    const mp3 = await fetch(`${fake.baseUrl}/audio/speech`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm', voice: 'v', input: 'hi', response_format: 'mp3' }),
+    })
+    expect(mp3.status).toBe(400)
   })
 
   it('answers unknown routes with 404', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildRendererCsp, providerConnectSources } from '../../../src/main/security/csp'
-import { defaultSettings } from '../../../src/shared/settings/schema'
+import { defaultSettings, providerBaseUrl, SettingsSchema } from '../../../src/shared/settings/schema'
 
 function directives(csp: string): Map<string, string[]> {
   return new Map(
@@ -11,28 +11,62 @@ function directives(csp: string): Map<string, string[]> {
   )
 }
 
+/** Everything but connect-src is the same for every provider. */
+const FIXED_BEFORE =
+  "default-src 'self'; " +
+  "script-src 'self' 'wasm-unsafe-eval'; " +
+  "style-src 'self'; " +
+  "img-src 'self' data: blob:; " +
+  "media-src 'self' blob: mediastream:; " +
+  "font-src 'self'; "
+const FIXED_AFTER =
+  "; worker-src 'self' blob:; " +
+  "object-src 'none'; " +
+  "base-uri 'none'; " +
+  "form-action 'none'; " +
+  "frame-ancestors 'none'; " +
+  "frame-src 'none'"
+
 describe('buildRendererCsp', () => {
-  it('produces exactly the production policy for HeyGen', () => {
-    expect(buildRendererCsp({ providerBaseUrl: 'https://api.heygen.com' })).toBe(
-      "default-src 'self'; " +
-        "script-src 'self' 'wasm-unsafe-eval'; " +
-        "style-src 'self'; " +
-        "img-src 'self' data: blob:; " +
-        "media-src 'self' blob: mediastream:; " +
-        "font-src 'self'; " +
-        "connect-src 'self' https://api.heygen.com wss://api.heygen.com wss://*.livekit.cloud https://*.livekit.cloud; " +
-        "worker-src 'self' blob:; " +
-        "object-src 'none'; " +
-        "base-uri 'none'; " +
-        "form-action 'none'; " +
-        "frame-ancestors 'none'; " +
-        "frame-src 'none'",
+  // A CSP that blocks the real provider cannot be caught offline, so the production values are pinned here.
+  it('produces exactly the production policy for LiveAvatar (default settings, key set)', () => {
+    const settings = defaultSettings()
+    expect(
+      buildRendererCsp({
+        providerKind: settings.provider.kind,
+        providerBaseUrl: providerBaseUrl(settings.provider),
+      }),
+    ).toBe(
+      FIXED_BEFORE +
+        "connect-src 'self' https://api.liveavatar.com wss://api.liveavatar.com wss://*.livekit.cloud https://*.livekit.cloud wss://webrtc-signaling.heygen.io" +
+        FIXED_AFTER,
     )
   })
 
-  it('allows a local sandbox provider over http and ws on its port', () => {
-    const csp = directives(buildRendererCsp({ providerBaseUrl: 'http://127.0.0.1:43123' }))
-    expect(csp.get('connect-src')).toEqual([
+  it('produces exactly the production policy for legacy HeyGen (default settings, key set)', () => {
+    const settings = SettingsSchema.parse({ provider: { kind: 'heygen' } })
+    expect(
+      buildRendererCsp({
+        providerKind: settings.provider.kind,
+        providerBaseUrl: providerBaseUrl(settings.provider),
+      }),
+    ).toBe(
+      FIXED_BEFORE +
+        "connect-src 'self' https://api.heygen.com wss://api.heygen.com wss://*.livekit.cloud https://*.livekit.cloud" +
+        FIXED_AFTER,
+    )
+  })
+
+  it('produces exactly the sandbox policy: the local provider over http and ws on its port', () => {
+    expect(buildRendererCsp({ providerKind: 'liveavatar', providerBaseUrl: 'http://127.0.0.1:43123' })).toBe(
+      FIXED_BEFORE +
+        "connect-src 'self' http://127.0.0.1:43123 ws://127.0.0.1:43123 wss://*.livekit.cloud https://*.livekit.cloud wss://webrtc-signaling.heygen.io" +
+        FIXED_AFTER,
+    )
+    const legacy = directives(
+      buildRendererCsp({ providerKind: 'heygen', providerBaseUrl: 'http://127.0.0.1:43123' }),
+    )
+    expect(legacy.get('connect-src')).toEqual([
       "'self'",
       'http://127.0.0.1:43123',
       'ws://127.0.0.1:43123',
@@ -48,21 +82,29 @@ describe('buildRendererCsp', () => {
     ])
   })
 
-  it('never lists the LLM host, inline scripts or eval', () => {
+  it('never lists the LLM or speech host, inline scripts or eval', () => {
     const llmHost = new URL(defaultSettings().llm.baseUrl).host
-    for (const provider of ['https://api.heygen.com', 'http://127.0.0.1:43123']) {
-      const csp = buildRendererCsp({ providerBaseUrl: provider })
-      expect(csp).not.toContain(llmHost)
-      expect(csp).not.toContain('openai')
-      const tokens = [...directives(csp).values()].flat()
-      expect(tokens).not.toContain("'unsafe-inline'")
-      expect(tokens).not.toContain("'unsafe-eval'")
-      expect(tokens).not.toContain('*')
-      expect(directives(csp).get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"])
+    for (const providerKind of ['liveavatar', 'heygen'] as const) {
+      for (const provider of [
+        'https://api.liveavatar.com',
+        'https://api.heygen.com',
+        'http://127.0.0.1:43123',
+      ]) {
+        const csp = buildRendererCsp({ providerKind, providerBaseUrl: provider })
+        expect(csp).not.toContain(llmHost)
+        expect(csp).not.toContain('openai')
+        const tokens = [...directives(csp).values()].flat()
+        expect(tokens).not.toContain("'unsafe-inline'")
+        expect(tokens).not.toContain("'unsafe-eval'")
+        expect(tokens).not.toContain('*')
+        expect(directives(csp).get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"])
+      }
     }
   })
 
   it('refuses a provider base URL that is not a URL', () => {
-    expect(() => buildRendererCsp({ providerBaseUrl: 'api.heygen.com' })).toThrow()
+    expect(() =>
+      buildRendererCsp({ providerKind: 'liveavatar', providerBaseUrl: 'api.heygen.com' }),
+    ).toThrow()
   })
 })

@@ -218,6 +218,75 @@ describe('applyProvisioningFile', () => {
   })
 })
 
+describe('provisioning a LiveAvatar kiosk', () => {
+  const liveAvatarFile = {
+    provider: {
+      kind: 'liveavatar',
+      baseUrl: 'https://api.liveavatar.com',
+      apiKey: PROVIDER_KEY,
+      liveavatar: { mode: 'full' },
+    },
+    avatar: { id: 'dd73ea75-1218-4ef3-92ce-606d5f7fbc0a', contextId: '9a4c3b2e-5d6f-4a7b-8c9d-0e1f2a3b4c5d' },
+  }
+
+  it('accepts the documented LiveAvatar file: kind, URL, mode and context in settings, the key in the store', async () => {
+    const { services, write, logs } = await setup()
+    services.settings.update({ provider: { kind: 'heygen' } })
+    const result = await applyProvisioningFile(await write(liveAvatarFile), services)
+    expect(result).toEqual({
+      settingsSections: ['provider', 'avatar'],
+      secrets: ['providerApiKey'],
+      adminPin: false,
+    })
+    const settings = services.settings.get()
+    expect(settings.provider).toEqual({
+      kind: 'liveavatar',
+      baseUrl: 'https://api.liveavatar.com',
+      liveavatar: { mode: 'full', sandbox: false, maxSessionDurationSeconds: 0 },
+    })
+    expect(settings.avatar).toMatchObject(liveAvatarFile.avatar)
+    expect(await services.secrets.get('providerApiKey')).toBe(PROVIDER_KEY)
+    expect(JSON.stringify(settings)).not.toContain(PROVIDER_KEY)
+    expect(logs.text()).not.toContain(PROVIDER_KEY)
+    expect(services.provider.status()).toEqual({
+      kind: 'configured',
+      providerKind: 'liveavatar',
+      baseUrl: 'https://api.liveavatar.com',
+    })
+  })
+
+  it('refuses wrong LiveAvatar values with the path of each, and changes nothing', async () => {
+    const { dir, services, write } = await setup()
+    const before = await snapshot(services, dir)
+    const error = await refusal(
+      applyProvisioningFile(
+        await write({
+          provider: {
+            kind: 'liveavatar-v2',
+            apiKey: PROVIDER_KEY,
+            liveavatar: { mode: 'CUSTOM', sandbox: 'yes', maxSessionDurationSeconds: -5, colour: 1 },
+          },
+          avatar: { contextId: 42 },
+          llm: { speech: { timeoutMs: 5, voice: '' } },
+        }),
+        services,
+      ),
+    )
+    expect(error.fields.map((field) => field.path).sort()).toEqual([
+      'avatar.contextId',
+      'llm.speech.timeoutMs',
+      'llm.speech.voice',
+      'provider.kind',
+      'provider.liveavatar.colour',
+      'provider.liveavatar.maxSessionDurationSeconds',
+      'provider.liveavatar.mode',
+      'provider.liveavatar.sandbox',
+    ])
+    expect(JSON.stringify(error.fields)).not.toContain(PROVIDER_KEY)
+    expect(await snapshot(services, dir)).toEqual(before)
+  })
+})
+
 describe('planProvisioning', () => {
   it('separates the settings patch from the secrets without mutating the document', () => {
     const document = structuredClone(validFile)

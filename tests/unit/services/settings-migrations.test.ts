@@ -103,10 +103,24 @@ describe('SETTINGS_MIGRATIONS', () => {
     const unversioned = { avatar: { id: 'Legacy', quality: 'low' }, display: { windowMode: 'windowed' } }
     const outcome = migrateSettings(unversioned)
     expect(outcome.kind).toBe('migrated')
-    expect(outcome.data).toEqual({ ...unversioned, version: SETTINGS_VERSION })
+    expect(outcome.data).toEqual({
+      ...unversioned,
+      provider: { kind: 'heygen' },
+      version: SETTINGS_VERSION,
+    })
     const parsed = SettingsSchema.parse(outcome.data)
     expect(parsed.avatar).toMatchObject({ id: 'Legacy', quality: 'low' })
     expect(parsed.display.windowMode).toBe('windowed')
+  })
+
+  it('keeps a v1 kiosk on the legacy API it was set up for, with its URL and its (default) avatar', () => {
+    const v1 = { version: 1, provider: { baseUrl: 'https://api.konpro.ai' }, avatar: { quality: 'medium' } }
+    const outcome = migrateSettings(v1)
+    expect(outcome.kind === 'migrated' && outcome.applied).toEqual([expect.stringMatching(/^v1→v2: /)])
+    const parsed = SettingsSchema.parse(outcome.data)
+    expect(parsed.provider).toMatchObject({ kind: 'heygen', baseUrl: 'https://api.konpro.ai' })
+    // v1's default avatar was Wayne; it stays explicit rather than following the kind's default.
+    expect(parsed.avatar).toMatchObject({ id: 'Wayne_20240711', quality: 'medium' })
   })
 
   it('treats a file at the current version as current', () => {

@@ -28,9 +28,11 @@ describe('SettingsService loading', () => {
     const service = new SettingsService(settingsDocument(dir), log)
     expect(service.get()).toEqual(defaultSettings())
     expect(service.notices).toEqual([])
+    // A fresh install speaks LiveAvatar.
     expect(await readJson(join(dir, 'settings.json'))).toMatchObject({
-      version: 1,
-      avatar: { quality: 'high' },
+      version: 2,
+      provider: { kind: 'liveavatar', baseUrl: '' },
+      avatar: { id: '', quality: 'high' },
     })
     expect(await readdir(dir)).toEqual(['settings.json'])
     expect(log.entries.filter((entry) => entry.level !== 'info')).toEqual([])
@@ -66,7 +68,7 @@ describe('SettingsService loading', () => {
     )
     // The live file now holds valid defaults, so the next start is clean.
     expect(await readJson(join(dir, 'settings.json'))).toMatchObject({
-      version: 1,
+      version: 2,
       avatar: { quality: 'high' },
     })
     const next = new SettingsService(settingsDocument(dir), memoryLogger())
@@ -120,7 +122,7 @@ describe('SettingsService loading', () => {
     await writeFile(join(dir, 'settings.json'), original)
     const service = new SettingsService(settingsDocument(dir), memoryLogger())
     expect(service.get().avatar.quality).toBe('low')
-    expect(service.get().version).toBe(1)
+    expect(service.get().version).toBe(2)
     expect(service.get()).not.toHaveProperty('hologram')
     const backups = await backupsIn(dir, 'newer')
     expect(backups).toHaveLength(1)
@@ -141,12 +143,30 @@ describe('SettingsService loading', () => {
     const log = memoryLogger()
     const service = new SettingsService(settingsDocument(dir), log)
     expect(service.get().avatar).toMatchObject({ quality: 'medium', id: 'Old_avatar' })
+    expect(service.get().provider.kind).toBe('heygen')
     expect(service.notices).toEqual([])
     expect(await readJson(join(dir, 'settings.json'))).toMatchObject({
-      version: 1,
-      avatar: { quality: 'medium' },
+      version: 2,
+      provider: { kind: 'heygen' },
+      avatar: { quality: 'medium', id: 'Old_avatar' },
     })
     expect(log.entries).toContainEqual(expect.objectContaining({ message: 'settings migrated' }))
+  })
+
+  it('moves a v1 kiosk to v2 on the legacy API, keeping its base URL and avatar', async () => {
+    const dir = await tempDir()
+    await writeFile(
+      join(dir, 'settings.json'),
+      JSON.stringify({ version: 1, provider: { baseUrl: 'https://api.heygen.com' }, avatar: { id: 'Anna' } }),
+    )
+    const service = new SettingsService(settingsDocument(dir), memoryLogger())
+    expect(service.get().provider).toMatchObject({ kind: 'heygen', baseUrl: 'https://api.heygen.com' })
+    expect(service.get().avatar.id).toBe('Anna')
+    expect(service.notices).toEqual([])
+    expect(await readJson(join(dir, 'settings.json'))).toMatchObject({
+      version: 2,
+      provider: { kind: 'heygen' },
+    })
   })
 
   it('leaves a current, valid file untouched', async () => {

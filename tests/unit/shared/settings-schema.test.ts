@@ -5,8 +5,10 @@ import {
   SETTINGS_VERSION,
   SettingsPatchSchema,
   SettingsSchema,
+  avatarIdFor,
   defaultSettings,
   mergeSettingsPatch,
+  providerBaseUrl,
 } from '../../../src/shared/settings/schema'
 
 function patchErrors(patch: unknown) {
@@ -18,7 +20,22 @@ describe('SettingsSchema', () => {
   it('fills every default from an empty object and stamps the version', () => {
     const settings = defaultSettings()
     expect(settings.version).toBe(SETTINGS_VERSION)
-    expect(settings.provider.baseUrl).toBe('https://api.heygen.com')
+    // A fresh install speaks LiveAvatar; an empty base URL and avatar mean the kind's own defaults.
+    expect(settings.provider.kind).toBe('liveavatar')
+    expect(settings.provider.baseUrl).toBe('')
+    expect(providerBaseUrl(settings.provider)).toBe('https://api.liveavatar.com')
+    expect(avatarIdFor(settings)).toBe('dd73ea75-1218-4ef3-92ce-606d5f7fbc0a')
+    expect(settings.provider.liveavatar).toEqual({
+      mode: 'full',
+      sandbox: false,
+      maxSessionDurationSeconds: 0,
+    })
+    expect(settings.llm.speech).toEqual({
+      model: 'gpt-4o-mini-tts',
+      voice: 'alloy',
+      baseUrl: '',
+      timeoutMs: 10_000,
+    })
     expect(settings.avatar.quality).toBe('high')
     expect(settings.display.windowMode).toBe('kiosk')
     expect(settings.display.chromaKey.enabled).toBe(true)
@@ -34,7 +51,19 @@ describe('SettingsSchema', () => {
     expect(settings.provider.baseUrl).toBe('https://example.test/api')
   })
 
-  it.each(['ftp://example.test', 'javascript:alert(1)', 'file:///etc/passwd', 'not a url', ''])(
+  it('gives each provider kind its own API and avatar, and keeps explicit ones', () => {
+    const heygen = SettingsSchema.parse({ provider: { kind: 'heygen' } })
+    expect(providerBaseUrl(heygen.provider)).toBe('https://api.heygen.com')
+    expect(avatarIdFor(heygen)).toBe('Wayne_20240711')
+    const konpro = SettingsSchema.parse({
+      provider: { kind: 'heygen', baseUrl: 'https://api.konpro.ai' },
+      avatar: { id: 'Anna_public' },
+    })
+    expect(providerBaseUrl(konpro.provider)).toBe('https://api.konpro.ai')
+    expect(avatarIdFor(konpro)).toBe('Anna_public')
+  })
+
+  it.each(['ftp://example.test', 'javascript:alert(1)', 'file:///etc/passwd', 'not a url'])(
     'refuses the provider base URL %j',
     (baseUrl) => {
       const result = SettingsSchema.safeParse({ provider: { baseUrl } })
@@ -83,7 +112,12 @@ describe('SettingsPatchSchema', () => {
     expect(patchErrors({ avatar: { language: 'English' } }).map((field) => field.path)).toEqual([
       'avatar.language',
     ])
-    expect(patchErrors({ avatar: { id: '   ' } }).map((field) => field.path)).toEqual(['avatar.id'])
+    expect(patchErrors({ avatar: { id: 'x'.repeat(201) } }).map((field) => field.path)).toEqual(['avatar.id'])
+    expect(
+      patchErrors({ provider: { kind: 'legacy', liveavatar: { mode: 'custom' } } }).map(
+        (field) => field.path,
+      ),
+    ).toEqual(['provider.kind', 'provider.liveavatar.mode'])
   })
 
   it('refuses non-objects at the root and in sections', () => {

@@ -1,13 +1,15 @@
 import { vi } from 'vitest'
 import type { BridgeHandlers } from '../../../src/main/bridge/dispatch'
-import { CALL_NAMES, type CallName } from '../../../src/shared/contract'
+import { CALL_NAMES, type CallName, type CallResponse } from '../../../src/shared/contract'
 import { sampleSettingsView } from './settings-view'
 
 /** A session token that satisfies the contract (extra members are stripped if the contract lacks them). */
-export const SAMPLE_TOKEN = {
+export const SAMPLE_TOKEN: CallResponse<'mintSessionToken'> = {
   token: 'session-token',
-  baseUrl: 'https://api.heygen.com',
+  baseUrl: 'https://api.liveavatar.com',
   sandbox: false,
+  kind: 'liveavatar',
+  mode: 'full',
   lease: 'lease-1',
 }
 

@@ -7,7 +7,7 @@ export function sampleSettingsView(overrides: Partial<SettingsView> = {}): Setti
     settings: defaultSettings(),
     secrets: { providerApiKey: false, llmApiKey: false, adminPin: false },
     secretProtection: { kind: 'file-permissions-only', description: 'test' },
-    provider: { kind: 'not-configured', baseUrl: 'https://api.heygen.com' },
+    provider: { kind: 'not-configured', providerKind: 'liveavatar', baseUrl: 'https://api.liveavatar.com' },
     admin: { locked: false },
     notices: [],
     ...overrides,

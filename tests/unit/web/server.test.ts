@@ -11,6 +11,7 @@ import { send, type RawResponse } from '../support/http-client'
 import { memorySink } from '../support/memory-log'
 import { useTempDirs } from '../support/temp-dir'
 import { openEvents } from '../support/event-stream'
+import { fakeSpeechPcm, startFakeOpenAi } from '../../support/fake-openai'
 
 const tempDir = useTempDirs()
 const TOKEN = 'unit-test-launch-token-0123456789abcdef'
@@ -151,11 +152,21 @@ describe('web host access control', () => {
       `kiosk_token_${port}=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`,
     ])
     expect(page.headers['content-security-policy']).toBe(
-      buildRendererCsp({ providerBaseUrl: 'https://api.heygen.com' }),
+      buildRendererCsp({ providerKind: 'liveavatar', providerBaseUrl: 'https://api.liveavatar.com' }),
     )
     expect(page.headers['x-frame-options']).toBe('DENY')
     expect(page.headers['x-content-type-options']).toBe('nosniff')
     expect(page.headers['cache-control']).toBe('no-store')
+  })
+
+  it('derives the page CSP from the provider kind at each page load', async () => {
+    const { port, services } = await start()
+    services.settings.update({ provider: { kind: 'heygen', baseUrl: 'https://api.konpro.ai' } })
+    const page = await send({ port, path: `/?token=${TOKEN}` })
+    expect(page.headers['content-security-policy']).toBe(
+      buildRendererCsp({ providerKind: 'heygen', providerBaseUrl: 'https://api.konpro.ai' }),
+    )
+    expect(page.headers['content-security-policy']).not.toContain('webrtc-signaling.heygen.io')
   })
 
   it('lets the cookie load assets but not the bridge API', async () => {
@@ -307,6 +318,38 @@ describe('web host bridge API', () => {
       headers: { 'X-Kiosk-Token': TOKEN },
     })
     expect(wrongMethod.status).toBe(404)
+  })
+})
+
+describe('web host: the LiveAvatar calls', () => {
+  it('synthesizes speech over HTTP from the fake OpenAI server, as base64 PCM', async () => {
+    const fake = await startFakeOpenAi({ speechMsPerChar: 10 })
+    cleanups.push(() => fake.close())
+    const { port, services } = await start()
+    services.settings.update({ llm: { baseUrl: fake.baseUrl } })
+    const response = JSON.parse(
+      (await callApi(port, 'synthesizeSpeech', { requestId: 'speech-web-1', text: 'Welcome to the lobby.' }))
+        .body,
+    ) as { ok: boolean; value: { pcmBase64: string; sampleRate: number } }
+    expect(response.ok).toBe(true)
+    expect(response.value.sampleRate).toBe(24_000)
+    expect(Buffer.from(response.value.pcmBase64, 'base64').length).toBe(
+      fakeSpeechPcm('Welcome to the lobby.', 10).length,
+    )
+    expect(fake.requests.at(-1)?.body).toMatchObject({
+      input: 'Welcome to the lobby.',
+      response_format: 'pcm',
+    })
+  })
+
+  it('refuses listCatalog while the admin is locked, and refuses an unknown kind', async () => {
+    const { port, services } = await start()
+    await services.admin.setPin('482913')
+    services.admin.lock()
+    const locked = JSON.parse((await callApi(port, 'listCatalog', { kind: 'avatars' })).body) as unknown
+    expect(locked).toMatchObject({ ok: false, error: { code: 'admin-locked' } })
+    const unknown = JSON.parse((await callApi(port, 'listCatalog', { kind: 'scenes' })).body) as unknown
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'invalid-request' } })
   })
 })
 

@@ -40,6 +40,11 @@ const HeygenAvatarSchema = z.object({
   normal_preview: optionalText,
 })
 
+const HeygenEnvelopeSchema = z.object({
+  code: z.union([z.number(), z.string()]).optional(),
+  data: z.unknown().optional(),
+})
+
 /** A page of results: LiveAvatar pages as `{count, next, results}`; a bare array is accepted too. */
 const PageSchema = z.union([
   z.array(z.unknown()),
@@ -193,9 +198,7 @@ export async function fetchHeygenCatalog(
     timeoutMs: options.timeoutMs ?? PROVIDER_TIMEOUT_MS,
     ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
   })
-  const envelope = z
-    .object({ code: z.union([z.number(), z.string()]).optional(), data: z.unknown() })
-    .safeParse(reply.body)
+  const envelope = HeygenEnvelopeSchema.safeParse(reply.body)
   const common = commonFailure(reply, envelope.data?.code)
   if (common) throw common
   if (!reply.ok) {

@@ -1,13 +1,13 @@
 import type { ServerResponse } from 'node:http'
 import { describe, expect, it, vi } from 'vitest'
+import { mintHeygenToken as mintToken } from '../../../../src/main/services/providers/heygen-token'
 import {
+  PROVIDER_TIMEOUT_MS as TOKEN_TIMEOUT_MS,
   ProviderError,
-  TOKEN_TIMEOUT_MS,
-  mintToken,
   providerErrorToBridgeError,
-} from '../../../src/main/services/provider-token'
-import { BridgeError } from '../../../src/shared/result'
-import { closedPort, useLoopbackServers } from '../support/loopback-server'
+} from '../../../../src/main/services/providers/provider-errors'
+import { BridgeError } from '../../../../src/shared/result'
+import { closedPort, useLoopbackServers } from '../../support/loopback-server'
 
 const API_KEY = 'hg-live-key-DO-NOT-LEAK-8f3a9c1e'
 const serve = useLoopbackServers()
@@ -57,6 +57,17 @@ describe('mintToken against a loopback server', () => {
     expect(request?.headers['content-type']).toBe('application/json')
     expect(request?.body).toBe('{}')
     expect(request?.headers.authorization).toBeUndefined()
+  })
+
+  it('does not follow a redirect, so the key never travels to another host', async () => {
+    const elsewhere = await serve((_request, response) => reply(response, 200, '{"data":{"token":"stolen"}}'))
+    const server = await serve((_request, response) => {
+      response.writeHead(307, { Location: `${elsewhere.baseUrl}/v1/streaming.create_token` })
+      response.end()
+    })
+    const error = await failureOf(mintToken({ baseUrl: server.baseUrl, apiKey: API_KEY }))
+    expect(error.kind).toBe('unreachable')
+    expect(elsewhere.requests).toHaveLength(0)
   })
 
   it('maps HTTP 401 to unauthorized, even when the body echoes the key', async () => {
