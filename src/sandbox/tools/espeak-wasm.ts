@@ -31,9 +31,11 @@ export interface EspeakWasmOptions {
   startTimeoutMs?: number
   /** Text beyond this is dropped before it reaches the worker. */
   maxChars?: number
+  /** The worker holds about 100 MB; after this long without a call it is ended (the next call reloads it). */
+  idleMs?: number
 }
 
-const DEFAULTS = { timeoutMs: 15_000, startTimeoutMs: 30_000, maxChars: 5000 } as const
+const DEFAULTS = { timeoutMs: 15_000, startTimeoutMs: 30_000, maxChars: 5000, idleMs: 10 * 60_000 } as const
 
 const workerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
@@ -67,12 +69,19 @@ export class EspeakWasm {
   private queue: Promise<unknown> = Promise.resolve()
   private nextId = 1
   private closed = false
+  private pending = 0
+  private idleTimer: NodeJS.Timeout | undefined
 
   constructor(
     private readonly files: EspeakFiles,
     options: EspeakWasmOptions = {},
   ) {
     this.options = { ...DEFAULTS, ...options }
+  }
+
+  /** Whether a worker (and its ~100 MB) is currently loaded. */
+  get loaded(): boolean {
+    return this.current !== undefined
   }
 
   /** Loads and compiles the module now, so the first sentence does not pay for it. */
@@ -83,16 +92,33 @@ export class EspeakWasm {
   /** Runs `espeak-ng ARGS -w out.wav -f text` and returns the WAV file's bytes. */
   synthesize(args: readonly string[], text: string): Promise<Buffer> {
     const input = text.slice(0, this.options.maxChars)
+    this.pending++
+    clearTimeout(this.idleTimer)
     const result = this.queue.then(() => this.runOne([...args], input))
-    this.queue = result.catch(() => undefined)
+    this.queue = result
+      .catch(() => undefined)
+      .finally(() => {
+        if (--this.pending === 0) this.scheduleIdleStop()
+      })
     return result
   }
 
   async close(): Promise<void> {
     this.closed = true
+    clearTimeout(this.idleTimer)
     const worker = this.worker
     this.worker = undefined
     if (worker) await worker.then((started) => started.terminate()).catch(() => undefined)
+  }
+
+  private scheduleIdleStop(): void {
+    this.idleTimer = setTimeout(() => {
+      const worker = this.current
+      if (this.pending > 0 || worker === undefined) return
+      this.forget(worker)
+      void worker.terminate()
+    }, this.options.idleMs)
+    this.idleTimer.unref()
   }
 
   private start(): Promise<Worker> {

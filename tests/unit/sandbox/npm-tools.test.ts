@@ -358,6 +358,20 @@ describe('espeak-ng WebAssembly build', () => {
     }
   })
 
+  it('unloads after being idle and loads again on the next call', async () => {
+    const engine = new EspeakWasm(files!, { idleMs: 100 })
+    try {
+      await engine.synthesize(['-v', 'en-us'], 'one')
+      expect(engine.loaded).toBe(true)
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      expect(engine.loaded).toBe(false)
+      await expect(engine.synthesize(['-v', 'en-us'], 'two')).resolves.toBeInstanceOf(Buffer)
+      expect(engine.loaded).toBe(true)
+    } finally {
+      await engine.close()
+    }
+  })
+
   it('drops text beyond its bound before synthesis', async () => {
     const engine = new EspeakWasm(files!, { maxChars: 10 })
     try {
