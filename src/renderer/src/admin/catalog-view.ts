@@ -32,6 +32,10 @@ export function loadablePreview(url: string | undefined, pageOrigin: string): st
   }
 }
 
+function displayName(item: CatalogItem): string {
+  return item.name.trim() || item.id
+}
+
 /** The provider's items as picker entries: sorted by name, the account's own first, the current one marked. */
 export function catalogEntries(
   items: readonly CatalogItem[],
@@ -46,14 +50,14 @@ export function catalogEntries(
     .toSorted(
       (a, b) =>
         Number(b.owner === 'own') - Number(a.owner === 'own') ||
-        a.name.localeCompare(b.name) ||
+        displayName(a).localeCompare(displayName(b)) ||
         a.id.localeCompare(b.id),
     )
     .map((item) => {
       const previewSrc = loadablePreview(item.previewUrl, options.pageOrigin)
       return {
         id: item.id,
-        name: item.name.trim() || item.id,
+        name: displayName(item),
         detail: [item.id, item.owner === 'own' ? 'yours' : item.owner === 'public' ? 'public' : undefined]
           .filter(Boolean)
           .join(' · '),
