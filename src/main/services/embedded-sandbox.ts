@@ -5,8 +5,9 @@ import type { Logger } from './logger'
 import type { SandboxProvider } from './provider-access'
 
 /**
- * The built-in offline provider, started in this process the first time it is needed. It gets a random key
- * per launch, so it checks `X-Api-Key` like the real provider does.
+ * The built-in offline provider, started in this process the first time it is needed. It serves both
+ * protocols (legacy Interactive Avatar and LiveAvatar) at one URL, and gets a random key per launch, so it
+ * checks the API key header like the real providers do.
  */
 export class EmbeddedSandbox implements SandboxProvider {
   private readonly apiKey = randomBytes(24).toString('base64url')
@@ -37,7 +38,7 @@ export class EmbeddedSandbox implements SandboxProvider {
       if (error instanceof SandboxPrerequisiteError) {
         throw new BridgeError({
           code: 'not-configured',
-          message: `${error.message} Or add a HeyGen key in settings.`,
+          message: `${error.message} Or add the avatar service's API key in the admin settings.`,
         })
       }
       throw new BridgeError({ code: 'unreachable', message: 'The built-in sandbox avatar could not start.' })
