@@ -20,9 +20,7 @@ export function originAllowed(origin: string, allowedOrigins: readonly string[])
 
 export type CorsVerdict =
   /** No Origin header: not a browser's cross-origin request (Node, curl). Nothing to add. */
-  | { kind: 'none' }
-  | { kind: 'allowed'; headers: Record<string, string> }
-  | { kind: 'refused' }
+  { kind: 'none' } | { kind: 'allowed'; headers: Record<string, string> } | { kind: 'refused' }
 
 export function corsFor(origin: string | undefined, allowedOrigins: readonly string[]): CorsVerdict {
   if (origin === undefined) return { kind: 'none' }

@@ -89,12 +89,16 @@ export class SandboxServer {
     const cors = corsFor(req.headers.origin, this.options.allowedOrigins)
     if (cors.kind === 'refused') {
       // No CORS headers: the browser blocks the page from reading this, and nothing is done on its behalf.
-      this.options.log('warn', 'request from a refused origin', { origin: req.headers.origin, path: pathname })
+      this.options.log('warn', 'request from a refused origin', {
+        origin: req.headers.origin,
+        path: pathname,
+      })
       if (method === 'OPTIONS') res.writeHead(403).end()
       else sendJson(res, 403, { code: 403, message: 'Origin not allowed', data: null })
       return
     }
-    if (cors.kind === 'allowed') for (const [name, value] of Object.entries(cors.headers)) res.setHeader(name, value)
+    if (cors.kind === 'allowed')
+      for (const [name, value] of Object.entries(cors.headers)) res.setHeader(name, value)
     const liveAvatarPath = this.liveAvatar.owns(pathname)
     try {
       if (method === 'OPTIONS') {
@@ -112,7 +116,9 @@ export class SandboxServer {
           ? liveAvatarFailure(injected.code, injected.message)
           : failure(injected.code, injected.message)
         const headers: Record<string, string> =
-          injected.retryAfterSeconds === undefined ? {} : { 'retry-after': String(injected.retryAfterSeconds) }
+          injected.retryAfterSeconds === undefined
+            ? {}
+            : { 'retry-after': String(injected.retryAfterSeconds) }
         sendJson(res, injected.status, body, headers)
         return
       }

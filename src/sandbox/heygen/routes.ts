@@ -27,7 +27,6 @@ export interface RestContext {
   createSession(request: NewSessionRequest): RoomSession
 }
 
-
 type Handler = (req: IncomingMessage, ctx: RestContext) => Promise<RestReply>
 
 const ok = (body: unknown): RestReply => ({ status: 200, body })

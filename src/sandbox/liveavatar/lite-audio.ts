@@ -53,7 +53,9 @@ export class LiteAudioQueue {
   append(eventId: string, pcm24k: Int16Array): boolean {
     const playable = resample(pcm24k, LITE_SAMPLE_RATE, AUDIO_SAMPLE_RATE)
     if (this.bufferedSamples + playable.length > MAX_BUFFERED_SECONDS * AUDIO_SAMPLE_RATE) return false
-    let utterance = this.queue.find((candidate) => candidate.record.eventId === eventId && !candidate.complete)
+    let utterance = this.queue.find(
+      (candidate) => candidate.record.eventId === eventId && !candidate.complete,
+    )
     if (!utterance) {
       const record: AudioUtteranceRecord = {
         eventId,
@@ -77,7 +79,9 @@ export class LiteAudioQueue {
 
   /** `agent.speak_end`: nothing more comes for this utterance; it ends once played out. */
   end(eventId: string): void {
-    const utterance = this.queue.find((candidate) => candidate.record.eventId === eventId && !candidate.complete)
+    const utterance = this.queue.find(
+      (candidate) => candidate.record.eventId === eventId && !candidate.complete,
+    )
     if (!utterance) return
     utterance.complete = true
     utterance.record.receivedAt = this.now()

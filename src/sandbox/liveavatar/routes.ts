@@ -5,7 +5,13 @@ import { apiKeyAccepted, credentialsOf } from '../credentials'
 import { readJson } from '../http'
 import type { ResolvedSandboxOptions } from '../options'
 import type { RestReply } from '../session/rest-reply'
-import { avatarEntry, LIVEAVATAR_AVATARS, LIVEAVATAR_CONTEXTS, LIVEAVATAR_VOICES, WAYNE_AVATAR_ID } from './catalog'
+import {
+  avatarEntry,
+  LIVEAVATAR_AVATARS,
+  LIVEAVATAR_CONTEXTS,
+  LIVEAVATAR_VOICES,
+  WAYNE_AVATAR_ID,
+} from './catalog'
 import {
   failure,
   LiveAvatarError,

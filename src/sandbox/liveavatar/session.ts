@@ -41,8 +41,13 @@ export const AGENT_IDENTITY_PREFIX = 'liveavatar-agent-'
  */
 export const HEARD_QUESTION = 'What can you tell me about this place?'
 
-/** Time for the SDK to act on `session.stopped` before the socket close or LiveKit leave overtakes it. */
-const FAREWELL_MS = 400
+/**
+ * How long the SDK gets to act on `session.stopped` (it leaves the room and closes the LITE socket) before
+ * the server's own socket close or LiveKit leave would overtake it and turn SERVER_INITIATED into
+ * UNKNOWN_REASON. werift sometimes loses a data message and resends it only after its 1 s minimum RTO.
+ */
+const FAREWELL_MAX_MS = 2500
+const FAREWELL_POLL_MS = 50
 const MIC_POLL_MS = 200
 
 export interface LiveAvatarSessionConfig extends RoomSessionConfig {
@@ -103,7 +108,8 @@ export class LiveAvatarSession extends RoomSession {
   protected speakerEvents(): SpeakerEvents {
     return {
       startTalking: (taskId) => this.emit('avatar.speak_started', this.sourceOf(taskId), {}),
-      word: (taskId, message) => this.emit('avatar.transcription.chunk', this.sourceOf(taskId), { text: message }),
+      word: (taskId, message) =>
+        this.emit('avatar.transcription.chunk', this.sourceOf(taskId), { text: message }),
       endMessage: (taskId, text) => this.emit('avatar.transcription', this.sourceOf(taskId), { text }),
       stopTalking: (taskId) => {
         this.emit('avatar.speak_ended', this.sourceOf(taskId), {})
@@ -211,7 +217,10 @@ export class LiveAvatarSession extends RoomSession {
     if (connected && reason !== 'sandbox-shutdown') {
       this.emit('session.stopped', null, { stop_reason: this.endReason, end_reason: this.endReason })
       this.sendLite(liteStateUpdated('closed'))
-      await delay(FAREWELL_MS)
+      const deadline = Date.now() + FAREWELL_MAX_MS
+      while ((this.livekit !== undefined || this.liteSocket !== undefined) && Date.now() < deadline) {
+        await delay(FAREWELL_POLL_MS)
+      }
     }
     this.liteSocket?.close(1000, 'session stopped')
     this.liteSocket = undefined
@@ -337,7 +346,11 @@ export class LiveAvatarSession extends RoomSession {
     return this.sources.get(taskId) ?? null
   }
 
-  private emit<E extends AgentEventType>(type: E, sourceEventId: string | null, fields: AgentEventFields<E>): void {
+  private emit<E extends AgentEventType>(
+    type: E,
+    sourceEventId: string | null,
+    fields: AgentEventFields<E>,
+  ): void {
     this.sendRoomEvent(encodeAgentEvent(type, { sessionId: this.id, sourceEventId }, fields))
   }
 

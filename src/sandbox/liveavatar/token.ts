@@ -54,7 +54,8 @@ export function decodeSessionToken(token: string): SessionTokenPayload | undefin
   if (!middle) return undefined
   try {
     const payload = JSON.parse(Buffer.from(middle, 'base64url').toString('utf8')) as unknown
-    if (typeof payload !== 'object' || payload === null || !('start_session_data' in payload)) return undefined
+    if (typeof payload !== 'object' || payload === null || !('start_session_data' in payload))
+      return undefined
     return payload as SessionTokenPayload
   } catch {
     return undefined

@@ -57,7 +57,12 @@ export function joinResponse(room: RoomIdentity): SignalResponse {
     message: {
       case: 'join',
       value: new JoinResponse({
-        room: new Room({ sid: room.roomSid, name: room.roomName, creationTime: now, numParticipants: 2 + room.extraParticipants.length }),
+        room: new Room({
+          sid: room.roomSid,
+          name: room.roomName,
+          creationTime: now,
+          numParticipants: 2 + room.extraParticipants.length,
+        }),
         participant: new ParticipantInfo({
           sid: room.clientSid,
           identity: room.clientIdentity,

@@ -201,7 +201,9 @@ export class SignalConnection {
     // to resend it; a few packets on a topic nobody listens to soak that up before the first real event.
     for (let i = 0; i < this.hooks.room.warmupPackets; i++) {
       const payload = new TextEncoder().encode(JSON.stringify({ warmup: i }))
-      channel.send(Buffer.from(messages.userDataPacket(this.hooks.room.avatarIdentity, payload, WARMUP_TOPIC)))
+      channel.send(
+        Buffer.from(messages.userDataPacket(this.hooks.room.avatarIdentity, payload, WARMUP_TOPIC)),
+      )
     }
     for (const packet of this.pendingEvents.splice(0)) channel.send(Buffer.from(packet))
   }

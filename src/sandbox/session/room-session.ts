@@ -205,7 +205,12 @@ export abstract class RoomSession {
    * `repeat` says the text; `talk` lets the responder answer it. `sync` resolves once spoken (or cut short),
    * `async` once the speech is synthesised and queued, both with the utterance's length.
    */
-  async speak(type: TaskType, text: string, mode: TaskMode, taskId: string = randomUUID()): Promise<SpokenTask> {
+  async speak(
+    type: TaskType,
+    text: string,
+    mode: TaskMode,
+    taskId: string = randomUUID(),
+  ): Promise<SpokenTask> {
     this.assertOpen()
     this.touch()
     this.tasks.push({ type, text, at: Date.now() })

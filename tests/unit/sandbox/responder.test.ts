@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  bestSentence,
-  DEFAULT_PERSONA,
-  personaFrom,
-  respond,
-} from '../../../src/sandbox/speech/responder'
+import { bestSentence, DEFAULT_PERSONA, personaFrom, respond } from '../../../src/sandbox/speech/responder'
 
 describe('responder', () => {
   const museum = personaFrom(
