@@ -119,8 +119,9 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
       {
         path: 'avatar.transport',
         label: 'Voice transport',
-        onlyFor: 'heygen',
         kind: 'select',
+        // Shown for both kinds: push-to-talk is validated against it (LiveAvatar itself always uses LiveKit).
+        hint: 'HeyGen legacy only; LiveAvatar always uses LiveKit. Push-to-talk needs LiveKit here',
         options: [
           { value: 'websocket', label: 'WebSocket' },
           { value: 'livekit', label: 'LiveKit (needed for push-to-talk)' },
