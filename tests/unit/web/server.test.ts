@@ -11,9 +11,11 @@ import { send, type RawResponse } from '../support/http-client'
 import { memorySink } from '../support/memory-log'
 import { useTempDirs } from '../support/temp-dir'
 import { openEvents } from '../support/event-stream'
+import { useLoopbackServers } from '../support/loopback-server'
 import { fakeSpeechPcm, startFakeOpenAi } from '../../support/fake-openai'
 
 const tempDir = useTempDirs()
+const serve = useLoopbackServers()
 const TOKEN = 'unit-test-launch-token-0123456789abcdef'
 const INDEX_HTML = '<!doctype html><html><head><title>Avatar Kiosk</title></head><body></body></html>'
 const APP_JS = 'console.log("kiosk")'
@@ -340,6 +342,42 @@ describe('web host: the LiveAvatar calls', () => {
       input: 'Welcome to the lobby.',
       response_format: 'pcm',
     })
+  })
+
+  it('lists the provider catalogue over HTTP with the stored key, and mints a LiveAvatar token', async () => {
+    const api = await serve((request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' })
+      if (request.url === '/v1/sessions/token') {
+        return response.end(
+          JSON.stringify({ code: 1000, data: { session_id: 'sid-web-1', session_token: 'tok-web-1' } }),
+        )
+      }
+      response.end(
+        JSON.stringify({ code: 1000, data: { next: null, results: [{ id: 'ctx-9', name: 'Front desk' }] } }),
+      )
+    })
+    const { port, services } = await start()
+    services.settings.update({ provider: { baseUrl: api.baseUrl } })
+    await services.secrets.set('providerApiKey', 'la-web-host-key-1234567')
+    const catalog = await callApi(port, 'listCatalog', { kind: 'contexts' })
+    expect(JSON.parse(catalog.body)).toEqual({
+      ok: true,
+      value: { items: [{ id: 'ctx-9', name: 'Front desk' }] },
+    })
+    expect(catalog.body).not.toContain('la-web-host-key')
+    const token = JSON.parse((await callApi(port, 'mintSessionToken', undefined)).body) as {
+      value: Record<string, unknown>
+    }
+    expect(token.value).toMatchObject({
+      token: 'tok-web-1',
+      kind: 'liveavatar',
+      mode: 'full',
+      sandbox: false,
+    })
+    // The session id stays in main, with the lease.
+    expect(token.value).not.toHaveProperty('sessionId')
+    expect(JSON.stringify(token)).not.toContain('sid-web-1')
+    expect(services.sessions.openSessions()).toEqual([{ sessionId: 'sid-web-1', clientId: 'web:anonymous' }])
   })
 
   it('refuses listCatalog while the admin is locked, and refuses an unknown kind', async () => {
