@@ -27,6 +27,14 @@ export interface LiveAvatarTokenBody {
 type TokenSettings = Pick<Settings, 'provider' | 'avatar'>
 
 /**
+ * LiveAvatar's languages are bare ISO 639 codes (`en`, `de`, `yue`: the SDK's `Language` enum); the setting is
+ * a BCP-47 tag that may carry a region (`de-DE`), which the API would refuse.
+ */
+export function liveAvatarLanguage(tag: string): string {
+  return (tag.split('-')[0] ?? tag).toLowerCase()
+}
+
+/**
  * The token request for the current settings. LITE renders our own audio, so it carries no persona (no voice,
  * context or language: LiveAvatar neither listens nor speaks for us). Empty voice or context are left out so
  * the avatar's own voice applies; without a context a FULL avatar streams but does not answer.
@@ -46,7 +54,7 @@ export function liveAvatarTokenBody(settings: TokenSettings): LiveAvatarTokenBod
     body.avatar_persona = {
       ...(avatar.voiceId ? { voice_id: avatar.voiceId } : {}),
       ...(avatar.contextId ? { context_id: avatar.contextId } : {}),
-      language: avatar.language,
+      language: liveAvatarLanguage(avatar.language),
     }
     body.interactivity_type = avatar.pushToTalk ? 'PUSH_TO_TALK' : 'CONVERSATIONAL'
   }

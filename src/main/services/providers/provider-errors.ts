@@ -58,7 +58,6 @@ export interface ProviderRequest {
   body?: unknown
   timeoutMs?: number
   fetchImpl?: typeof fetch
-  signal?: AbortSignal
 }
 
 /**
@@ -72,7 +71,6 @@ export async function providerRequest({
   body,
   timeoutMs = PROVIDER_TIMEOUT_MS,
   fetchImpl = fetch,
-  signal,
 }: ProviderRequest): Promise<ProviderReply> {
   let response: Response
   const timeout = AbortSignal.timeout(timeoutMs)
@@ -82,14 +80,13 @@ export async function providerRequest({
       headers: { Accept: 'application/json', ...headers },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       redirect: 'error',
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      signal: timeout,
     })
   } catch (error) {
     const name = (error as Error).name
-    if (timeout.aborted || name === 'TimeoutError') {
+    if (timeout.aborted || name === 'TimeoutError' || name === 'AbortError') {
       throw new ProviderError('timeout', `The avatar service did not answer within ${timeoutMs / 1000} s.`)
     }
-    if (name === 'AbortError') throw new ProviderError('timeout', 'The avatar service request was cancelled.')
     throw new ProviderError('unreachable', 'The avatar service cannot be reached.')
   }
   let parsed: unknown

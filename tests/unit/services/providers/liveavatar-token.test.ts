@@ -73,7 +73,7 @@ describe('liveAvatarTokenBody', () => {
         quality: 'medium',
         voiceId: 'v-1',
         contextId: 'ctx-1',
-        language: 'de',
+        language: 'de-DE',
         transport: 'livekit',
         pushToTalk: true,
       },
@@ -84,6 +84,7 @@ describe('liveAvatarTokenBody', () => {
       is_sandbox: true,
       video_settings: { quality: 'medium' },
       max_session_duration: 600,
+      // LiveAvatar takes bare language codes: the region of `de-DE` is dropped.
       avatar_persona: { voice_id: 'v-1', context_id: 'ctx-1', language: 'de' },
       interactivity_type: 'PUSH_TO_TALK',
     })
