@@ -116,6 +116,8 @@ export class LiveAvatarSession extends EventEmitter {
   /** What the next session's `/start` answers. */
   static nextStartSession: () => Promise<SessionInfo> = () =>
     Promise.resolve({ session_id: 'session-1', max_session_duration: 600 })
+  /** A future SDK that renamed its private client: the adapter must fall back to the public API. */
+  static hideClient = false
 
   state: string = SessionState.INACTIVE
   readonly mode: string
@@ -132,11 +134,12 @@ export class LiveAvatarSession extends EventEmitter {
   /** What POST /stop and POST /keep-alive answer; tests replace these, the client object stays the SDK's. */
   stopReply: () => Promise<void> = () => Promise.resolve()
   keepAliveReply: () => Promise<void> = () => Promise.resolve()
-  readonly sessionClient = {
+  private readonly client = {
     startSession: LiveAvatarSession.nextStartSession,
     stopSession: (): Promise<void> => this.stopReply(),
     keepAlive: (): Promise<void> => this.keepAliveReply(),
   }
+  readonly sessionClient = LiveAvatarSession.hideClient ? undefined : this.client
 
   constructor(
     readonly token: string,
@@ -159,7 +162,7 @@ export class LiveAvatarSession extends EventEmitter {
     if (this.state !== SessionState.INACTIVE) return
     try {
       this.setState(SessionState.CONNECTING)
-      this.info = await this.sessionClient.startSession()
+      this.info = await this.client.startSession()
       this.room.state = 'connected'
       this.room.onSdkDisconnect = () => {
         void this.cleanup()
@@ -184,7 +187,7 @@ export class LiveAvatarSession extends EventEmitter {
 
   async keepAlive() {
     if (this.state !== SessionState.CONNECTED) return
-    void this.sessionClient.keepAlive()
+    void this.client.keepAlive()
   }
 
   /** The avatar's tracks arrive (`trackEvents` in the SDK). */
@@ -234,7 +237,7 @@ export class LiveAvatarSession extends EventEmitter {
     this._remoteAudioTrack?.mediaStreamTrack.stop()
     this.room.onSdkDisconnect = undefined
     if (this.room.state === 'connected') void this.room.disconnect()
-    const request = this.sessionClient.stopSession()
+    const request = this.client.stopSession()
     this.stopRequests.push(request)
     await request
   }

@@ -79,6 +79,7 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason)
 
 beforeEach(() => {
   FakeSdk.instances = []
+  FakeSdk.hideClient = false
   FakeSdk.nextConnect = () => Promise.resolve()
   FakeSdk.nextStartSession = () => Promise.resolve({ session_id: 'session-1', max_session_duration: 600 })
   vi.stubGlobal('MediaStream', FakeMediaStream)
@@ -265,6 +266,21 @@ describe('LiveAvatar provider: SDK quirks', () => {
     live.serverStopped()
     await session.keepAlive()
     expect(calls).toBe(1)
+  })
+})
+
+describe('LiveAvatar provider: without the SDK’s private client', () => {
+  it('falls back to the public API: the id is reported once connected, stop() and keepAlive() still work', async () => {
+    FakeSdk.hideClient = true
+    const { session, sdk: live, created } = await startLive()
+    expect(live.sessionClient).toBeUndefined()
+    expect(created).toEqual(['session-1'])
+    expect(session.id).toBe('session-1')
+    expect(session.durationLimitMs).toBe(600_000)
+    await session.keepAlive()
+    await session.stop()
+    expect(live.stopCalls).toBe(1)
+    expect(live.room.state).toBe('disconnected')
   })
 })
 

@@ -5,7 +5,6 @@ import {
   SessionMode,
   SessionState,
   VoiceChatState,
-  type SessionInfo,
 } from '@heygen/liveavatar-web-sdk'
 import type { SessionToken } from '../../../shared/contract'
 import type { Log } from '../log'
@@ -104,11 +103,11 @@ class LiveAvatarAdapterSession implements AvatarSession {
     private readonly sdk: LiveAvatarSession,
     private readonly options: Required<Omit<LiveAvatarProviderOptions, 'log'>> & { log: Log },
     private readonly pushToTalkMode: boolean,
-    onCreated: (sessionId: string) => void,
+    private readonly onCreated: (sessionId: string) => void,
   ) {
     this.capabilities = sdk.mode === SessionMode.LITE ? LITE : FULL
     this.api = instrumentSessionApi(sdk, {
-      onStarted: (info) => this.noteCreated(info, onCreated),
+      onStarted: (info) => this.noteCreated(info.session_id, info.max_session_duration),
       abandoned: () => this.stopping !== undefined,
     })
     if (!this.api.instrumented) {
@@ -155,24 +154,17 @@ class LiveAvatarAdapterSession implements AvatarSession {
     this.failStart = this.onStreamReady = undefined
     if (this.sdk.state !== SessionState.CONNECTED)
       throw new Error(`LiveAvatar session is ${this.sdk.state}, not connected`)
-    if (!this.created) this.noteCreatedFromSdk()
+    // Without the SDK's client we learn the id only now, from its public getters.
+    if (!this.created) this.noteCreated(this.sdk.sessionId ?? '', this.sdk.maxSessionDuration)
     this.adoptStream()
   }
 
-  private noteCreated(info: SessionInfo, onCreated: (sessionId: string) => void): void {
+  private noteCreated(sessionId: string, limitSeconds: number | null): void {
     this.created = true
-    this.id = info.session_id
-    const limit = info.max_session_duration
-    this.durationLimitMs = typeof limit === 'number' && limit > 0 ? limit * 1000 : undefined
-    onCreated(info.session_id)
-  }
-
-  /** Without the SDK's client we learn the id only now, from the public getters. */
-  private noteCreatedFromSdk(): void {
-    this.created = true
-    this.id = this.sdk.sessionId ?? ''
-    const limit = this.sdk.maxSessionDuration
-    this.durationLimitMs = typeof limit === 'number' && limit > 0 ? limit * 1000 : undefined
+    this.id = sessionId
+    this.durationLimitMs =
+      typeof limitSeconds === 'number' && limitSeconds > 0 ? limitSeconds * 1000 : undefined
+    if (sessionId) this.onCreated(sessionId)
   }
 
   private adoptStream(): void {
