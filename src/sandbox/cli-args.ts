@@ -3,16 +3,21 @@ import type { LogLevel, SandboxOptions } from './options'
 
 export const USAGE = `Usage: npm run sandbox -- [options]
 
-A local HeyGen-compatible streaming avatar server (REST, LiveKit signalling, chat socket, control API).
+A local streaming avatar server speaking both HeyGen's legacy Interactive Avatar API and LiveAvatar's
+(REST, LiveKit signalling, chat and LITE sockets, control API), on one port.
 
-  --port N              port to listen on (default 0: a free port)
-  --host ADDRESS        address to bind (default 127.0.0.1)
-  --api-key KEY         only this X-Api-Key may create tokens (default: any key)
-  --max-concurrent N    open sessions allowed at once (default 3)
-  --session-limit S     seconds before a session is ended (default 600)
-  --codec vp8|h264      video codec (default vp8)
-  --log-level LEVEL     debug, info, warn or error, on stderr (default info)
-  --help                show this text
+  --port N                port to listen on (default 0: a free port)
+  --host ADDRESS          address to bind (default 127.0.0.1)
+  --api-key KEY           only this X-Api-Key may create tokens (default: any key)
+  --max-concurrent N      open sessions allowed at once, both protocols together (default 3)
+  --session-limit S       seconds before a session is ended (default 600)
+  --idle-timeout S        LiveAvatar: seconds without activity before IDLE_TIMEOUT (default 300)
+  --sandbox-session S     LiveAvatar: length of an is_sandbox session (default 60)
+  --allowed-origin ORIGIN browser origin allowed to call the sandbox, repeatable (default app://kiosk;
+                          loopback http pages are always allowed)
+  --codec vp8|h264        video codec (default vp8)
+  --log-level LEVEL       debug, info, warn or error, on stderr (default info)
+  --help                  show this text
 
 When ready it prints one JSON line on stdout: {"ready":true,"baseUrl":"http://127.0.0.1:PORT"}`
 
@@ -32,7 +37,7 @@ export interface CliArgs {
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-  let values: Record<string, string | boolean | undefined>
+  let values: Record<string, string | boolean | string[] | undefined>
   try {
     values = parseArgs({
       args: [...argv],
@@ -44,6 +49,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'api-key': { type: 'string' },
         'max-concurrent': { type: 'string' },
         'session-limit': { type: 'string' },
+        'idle-timeout': { type: 'string' },
+        'sandbox-session': { type: 'string' },
+        'allowed-origin': { type: 'string', multiple: true },
         codec: { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean' },
@@ -62,9 +70,20 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const port = integer(values.port, '--port', 0, 65535)
   const maxConcurrent = integer(values['max-concurrent'], '--max-concurrent', 1, 1000)
   const sessionLimit = integer(values['session-limit'], '--session-limit', 1, 86_400)
+  const idleTimeout = integer(values['idle-timeout'], '--idle-timeout', 1, 86_400)
+  const sandboxSession = integer(values['sandbox-session'], '--sandbox-session', 1, 86_400)
+  const origins = values['allowed-origin'] as string[] | undefined
+  for (const origin of origins ?? []) {
+    if (!/^[a-z][a-z0-9+.-]*:\/\/[^/\s*]+$/i.test(origin)) {
+      throw new CliUsageError(`--allowed-origin must be an exact origin like app://kiosk, got ${origin}`)
+    }
+  }
   if (port !== undefined) options.port = port
   if (maxConcurrent !== undefined) options.maxConcurrent = maxConcurrent
   if (sessionLimit !== undefined) options.sessionLimitSeconds = sessionLimit
+  if (idleTimeout !== undefined) options.idleTimeoutSeconds = idleTimeout
+  if (sandboxSession !== undefined) options.sandboxSessionSeconds = sandboxSession
+  if (origins !== undefined) options.allowedOrigins = origins
   if (typeof values.host === 'string') options.host = values.host
   if (typeof values['api-key'] === 'string') options.apiKey = values['api-key']
   if (codec !== undefined) options.codec = codec
