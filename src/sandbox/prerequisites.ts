@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process'
 import { silentLogger, type SandboxLogger, type VideoCodec } from './options'
 import { sharedEspeakWasm } from './tools/espeak-wasm'
-import { FFMPEG_OVERRIDE_ENV } from './tools/ffmpeg-path'
-import { ffmpegCandidates } from './tools/ffmpeg-path'
+import { FFMPEG_OVERRIDE_ENV, ffmpegCandidates } from './tools/ffmpeg-path'
 import {
   describeTool,
   ESPEAK_OVERRIDE_ENV,
@@ -30,8 +29,23 @@ function run(command: string, args: string[]): Promise<string | undefined> {
   })
 }
 
+/** Answers per binary and codec: every sandbox a process starts (tests start dozens) asks the same question. */
+const ffmpegAnswers = new Map<string, Promise<string | undefined>>()
+
+function ffmpegProblem(path: string, codec: VideoCodec): Promise<string | undefined> {
+  const key = `${codec} ${path}`
+  let answer = ffmpegAnswers.get(key)
+  if (answer === undefined) {
+    answer = probeFfmpeg(path, codec)
+    ffmpegAnswers.set(key, answer)
+    // A failure may be passing (a busy machine timing out): ask again next time.
+    void answer.then((problem) => problem !== undefined && ffmpegAnswers.delete(key))
+  }
+  return answer
+}
+
 /** Why this ffmpeg cannot serve the sandbox, or undefined when it can (runs, has the encoders and RTP). */
-async function ffmpegProblem(path: string, codec: VideoCodec): Promise<string | undefined> {
+async function probeFfmpeg(path: string, codec: VideoCodec): Promise<string | undefined> {
   const [encoders, muxers] = await Promise.all([
     run(path, ['-hide_banner', '-encoders']),
     run(path, ['-hide_banner', '-muxers']),
