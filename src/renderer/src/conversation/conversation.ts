@@ -47,8 +47,8 @@ function mark(name: string): void {
  * (LiveAvatar LITE, which only lip-syncs) as speech synthesised in main and sent as audio. Both allow barge-in.
  *
  * Performance marks, for the benches: `kiosk:speech-end` (the visitor stopped), `kiosk:transcribed`, then per
- * sentence `kiosk:sentence-sent` (handed to the avatar); LITE adds `kiosk:speech-synthesized` (a sentence's audio
- * came back from main) and `kiosk:audio-sent` (that audio was handed to the avatar).
+ * sentence `kiosk:sentence-sent` (handed to the avatar); LITE adds `kiosk:speech-requested` (text to speech asked
+ * of main), `kiosk:speech-synthesized` (its audio came back) and `kiosk:audio-sent` (handed to the avatar).
  */
 export class Conversation {
   private settings: Settings | undefined
@@ -364,6 +364,7 @@ export class Conversation {
   }
 
   private async synthesize(sentence: string, requestId: string): Promise<string> {
+    mark('kiosk:speech-requested')
     const speech = await call(this.deps.bridge, 'synthesizeSpeech', { requestId, text: sentence })
     mark('kiosk:speech-synthesized')
     return speech.pcmBase64
