@@ -54,7 +54,7 @@ export interface Sandbox {
 /** Starts a HeyGen-compatible sandbox in this process. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const resolved = resolveOptions(options)
-  await checkPrerequisites(resolved.codec)
+  await checkPrerequisites(resolved.codec, resolved.log)
   const server = new SandboxServer(resolved)
   const address = await server.listen()
   const host = ['0.0.0.0', '::', ''].includes(resolved.host) ? '127.0.0.1' : resolved.host
