@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 
 /**
  * LiveAvatar's reply envelopes. The SDK treats any `code` other than 1000 as failure, and builds its error

@@ -1,4 +1,11 @@
-import { AgentEventsEnum, LiveAvatarSession, SessionEvent, VoiceChatEvent } from '@heygen/liveavatar-web-sdk'
+import {
+  AgentEventsEnum,
+  LiveAvatarSession,
+  SessionEvent,
+  SessionInteractivityMode,
+  VoiceChatEvent,
+  type VoiceChatConfig,
+} from '@heygen/liveavatar-web-sdk'
 import type { HarnessEvent, LiveAvatarHarness, LiveAvatarStartOptions, LiveAvatarStartResult } from './api'
 
 /**
@@ -58,10 +65,20 @@ function measureAudio(stream: MediaStream): void {
 // Push-to-talk answers are not re-emitted by the SDK (it awaits them internally); the rest all are.
 const EVENT_NAMES = [...Object.values(SessionEvent), ...Object.values(AgentEventsEnum)]
 
+function voiceChatConfig(
+  config: NonNullable<LiveAvatarStartOptions['voiceChat']>,
+): boolean | VoiceChatConfig {
+  if (typeof config === 'boolean') return config
+  return {
+    ...(config.defaultMuted === undefined ? {} : { defaultMuted: config.defaultMuted }),
+    ...(config.mode === undefined ? {} : { mode: SessionInteractivityMode[config.mode] }),
+  }
+}
+
 async function start(options: LiveAvatarStartOptions): Promise<LiveAvatarStartResult> {
   session = new LiveAvatarSession(options.token, {
     apiUrl: options.apiUrl,
-    ...(options.voiceChat === undefined ? {} : { voiceChat: options.voiceChat }),
+    ...(options.voiceChat === undefined ? {} : { voiceChat: voiceChatConfig(options.voiceChat) }),
   })
   const current = session
   for (const name of EVENT_NAMES) {
