@@ -38,6 +38,8 @@ export interface SessionRegistryOptions {
  */
 export class SessionRegistry {
   private readonly leases = new Map<string, Lease>()
+  /** Stops already on their way (a page that went away): shutdown must wait for them, or they die with us. */
+  private readonly stopsInFlight = new Set<Promise<void>>()
   private readonly apiKeyFor: (sandbox: boolean) => Promise<string | undefined>
   private readonly fetchImpl: typeof fetch
   private readonly now: () => number
@@ -98,7 +100,9 @@ export class SessionRegistry {
   }
 
   async stopAll(reason: string): Promise<number> {
-    return this.stopWhere(() => true, reason)
+    const stopped = await this.stopWhere(() => true, reason)
+    await Promise.all([...this.stopsInFlight])
+    return stopped
   }
 
   private async stopWhere(match: (lease: Lease) => boolean, reason: string): Promise<number> {
@@ -130,7 +134,14 @@ export class SessionRegistry {
     }
   }
 
-  private async stopSession(lease: Lease, reason: string): Promise<void> {
+  private stopSession(lease: Lease, reason: string): Promise<void> {
+    const stopping = this.sendStop(lease, reason)
+    this.stopsInFlight.add(stopping)
+    void stopping.finally(() => this.stopsInFlight.delete(stopping))
+    return stopping
+  }
+
+  private async sendStop(lease: Lease, reason: string): Promise<void> {
     const context = { sessionId: lease.sessionId, clientId: lease.clientId, kind: lease.kind, reason }
     try {
       const { url, init } = await this.stopRequest(lease)

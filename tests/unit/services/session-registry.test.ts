@@ -63,6 +63,28 @@ describe('SessionRegistry', () => {
     expect(JSON.stringify(log.entries)).not.toContain(KEY)
   })
 
+  it('shutdown waits for a stop already on its way (a page that went away just before)', async () => {
+    const server = await provider()
+    let releaseKey: (key: string) => void = () => undefined
+    const registry = new SessionRegistry(memoryLogger(), {
+      // The key comes from the secret store, which takes a moment to decrypt.
+      apiKeyFor: () => new Promise((resolve) => (releaseKey = resolve)),
+    })
+    registry.issue('web:a', {
+      kind: 'liveavatar',
+      baseUrl: server.baseUrl,
+      token: 'la-tok',
+      sandbox: false,
+      sessionId: 'leaving-1',
+    })
+    void registry.stopOrphans('web:a', 'page closed')
+    const shutdown = registry.stopAll('shutdown')
+    setTimeout(() => releaseKey(KEY), 50)
+    // Nothing left to start at shutdown, but it must not return before the page's stop has been sent.
+    expect(await shutdown).toBe(0)
+    expect(server.requests.map((request) => request.url)).toEqual(['/v1/sessions/stop'])
+  })
+
   it('uses the sandbox key for sandbox sessions, and the session token when no key is left', async () => {
     const server = await provider()
     const registry = new SessionRegistry(memoryLogger(), {
