@@ -39,14 +39,15 @@ const log: Log = (level, message, context) => {
 let settingsView: SettingsView | undefined
 let avatarStage: AvatarStage | undefined
 
+const provider = createLazyProvider(log)
 const controller = new SessionController({
   mintToken: async () => {
     const token = await call(bridge, 'mintSessionToken')
     performance.mark('kiosk:token')
     return token
   },
-  // Only the token's provider SDK is loaded (its own chunk), on the first start with that kind.
-  provider: createLazyProvider(log),
+  // Only the token's provider SDK is loaded (its own chunk); `apply()` starts loading it with the settings.
+  provider,
   startOptions: () => {
     if (!settingsView) throw new Error('Settings are not loaded yet')
     return startOptionsFromSettings(settingsView.settings)
@@ -146,6 +147,8 @@ function apply(next: SettingsView): void {
   const previous = settingsView
   settingsView = next
   const { display, session } = next.settings
+  // Fetch and parse the SDK while main mints the first token.
+  provider.preload(next.provider.providerKind)
   view.setBadge('sandbox', sandboxBadge(next))
   overlay.apply(display)
   conversation.applySettings(next.settings)

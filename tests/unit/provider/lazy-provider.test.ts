@@ -9,6 +9,7 @@ const loaded = vi.hoisted(() => ({
 }))
 
 function fakeProvider(kind: string) {
+  loaded.created.push(kind)
   return {
     start: async (token: SessionToken) => {
       loaded.starts.push(`${kind}:${token.token}`)
@@ -61,5 +62,9 @@ describe('lazy provider', () => {
     expect(loaded.modules).toEqual(['liveavatar', 'heygen'])
     expect(loaded.socketFix).toEqual(['https://heygen.example:8443'])
     expect(loaded.starts).toEqual(['liveavatar:a', 'liveavatar:b', 'heygen:c'])
+    // One provider per kind and page; preloading a kind already loaded loads nothing again.
+    provider.preload('heygen')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(loaded.created).toEqual(['liveavatar', 'heygen'])
   })
 })

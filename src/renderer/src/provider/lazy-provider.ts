@@ -6,7 +6,12 @@ import type { AvatarProvider } from './avatar-provider'
  * Each provider's SDK is its own chunk, loaded only when a token for that kind arrives: a kiosk on LiveAvatar
  * never downloads or parses the legacy SDK, and the reverse. Loaded once per kind and page.
  */
-export function createLazyProvider(log: Log): AvatarProvider {
+export interface LazyProvider extends AvatarProvider {
+  /** Starts loading a kind's chunk ahead of its first token, so the start does not wait for it. */
+  preload(kind: ProviderKind): void
+}
+
+export function createLazyProvider(log: Log): LazyProvider {
   const loaded = new Map<ProviderKind, Promise<AvatarProvider>>()
   const load = (kind: ProviderKind): Promise<AvatarProvider> => {
     let provider = loaded.get(kind)
@@ -22,6 +27,11 @@ export function createLazyProvider(log: Log): AvatarProvider {
     async start(token, options, hooks) {
       const provider = await load(token.kind)
       return provider.start(token, options, hooks)
+    },
+    preload(kind) {
+      load(kind).catch((error: unknown) =>
+        log('warn', 'provider chunk did not load', { kind, error: String(error) }),
+      )
     },
   }
 }
