@@ -4,6 +4,7 @@ import type { AvatarStartOptions } from '../../../src/renderer/src/provider/avat
 
 const loaded = vi.hoisted(() => ({
   modules: [] as string[],
+  created: [] as string[],
   socketFix: [] as string[],
   starts: [] as string[],
 }))
