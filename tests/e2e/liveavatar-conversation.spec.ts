@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test, type Browser, type Page } from '@playwright/test'
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai'
 import { chromiumLaunchOptions } from './support/chromium'
 import { marks, repeatTexts } from './support/conversation'
@@ -12,6 +12,11 @@ import { startKiosk, waitForLive, type KioskUnderTest } from './support/kiosk'
  */
 const QUESTION = 'Where is the cafe?'
 const questionWav = makeQuestionWav('liveavatar-question', QUESTION)
+/**
+ * Asked again only after a long pause: the fake microphone loops, and an early repeat would barge in on a slowly
+ * streamed answer.
+ */
+const askedRarelyWav = makeQuestionWav('liveavatar-question-rarely', QUESTION, 1.5, 14)
 const ANSWER = 'The cafe is on the ground floor. It opens at eight. Enjoy your coffee!'
 const SENTENCES = ['The cafe is on the ground floor.', 'It opens at eight.', 'Enjoy your coffee!']
 const LLM_KEY = 'llm-test-key-0123456789'
@@ -23,6 +28,19 @@ function liveAvatarSession(kiosk: KioskUnderTest, id: string) {
   if (!session) throw new Error(`no sandbox session ${id}`)
   return session
 }
+
+const ownBrowsers: Browser[] = []
+
+/** A second browser whose fake microphone asks the question every ~17 s; closed after each test. */
+async function askedRarely(browser: Browser): Promise<Page> {
+  const other = await browser.browserType().launch(chromiumLaunchOptions(fakeMicrophoneArgs(askedRarelyWav)))
+  ownBrowsers.push(other)
+  return other.newPage()
+}
+
+test.afterEach(async () => {
+  await Promise.all(ownBrowsers.splice(0).map((browser) => browser.close()))
+})
 
 function llmSettings(llm: FakeOpenAi, conversation: Record<string, unknown> = {}) {
   return {
@@ -72,7 +90,7 @@ test.describe('LiveAvatar FULL', () => {
     kiosk = await startKiosk({ kind: 'liveavatar', settings: llmSettings(llm) })
     await page.goto(kiosk.host.url)
     const id = await waitForLive(page, 10_000)
-    await expect.poll(() => repeatTexts(kiosk!).slice(0, 3), { timeout: 20_000 }).toEqual(SENTENCES)
+    await expect.poll(() => repeatTexts(kiosk!).slice(0, 3), { timeout: 40_000 }).toEqual(SENTENCES)
     expect(llm.chatMessages()[0]).toEqual([
       { role: 'system', content: 'You are the hotel concierge.' },
       { role: 'user', content: QUESTION },
@@ -113,8 +131,9 @@ test.describe('LiveAvatar LITE', () => {
   })
 
   test('our LLM’s answer reaches the avatar as speech audio, sentence by sentence, the first before the LLM is done', async ({
-    page,
+    browser,
   }) => {
+    const page = await askedRarely(browser)
     // 6 tokens/s: the whole answer takes a few seconds to stream, so the first sentence's audio must come first.
     llm = await startFakeOpenAi({ tokensPerSecond: 6, transcript: QUESTION, answer: ANSWER })
     kiosk = await startKiosk({

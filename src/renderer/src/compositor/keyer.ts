@@ -132,6 +132,9 @@ export function createKeyer(gl: WebGL2RenderingContext): Keyer {
       gl.bindTexture(gl.TEXTURE_2D, texture)
       if (width !== frameWidth || height !== frameHeight) {
         gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, frame)
+        // A video that reports its size before its first frame is decodable allocates nothing; remember the
+        // size only once the texture really exists, or every later texSubImage2D fails until the size changes.
+        if (gl.getError() !== gl.NO_ERROR) return
         frameWidth = width
         frameHeight = height
       } else {
