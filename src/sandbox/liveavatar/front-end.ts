@@ -146,6 +146,7 @@ export class LiveAvatarFrontEnd {
         onClosed: () => {
           this.liteSecrets.delete(id)
           this.deps.sessions.forgetOldClosed()
+          this.forgetClosedSessions()
         },
       },
     )
@@ -158,6 +159,13 @@ export class LiveAvatarFrontEnd {
       limitSeconds: limit,
     })
     return session
+  }
+
+  /** Tokens of sessions the registry no longer lists (the oldest closed ones) go with them. */
+  private forgetClosedSessions(): void {
+    for (const [id, record] of this.records) {
+      if (record.session && !this.deps.sessions.get(id)) this.records.delete(id)
+    }
   }
 
   private forgetStaleTokens(): void {
