@@ -5,6 +5,11 @@ export const BaseUrlSchema = z
   .url({ protocol: /^https?$/, message: 'Must be an http:// or https:// URL' })
   .transform((url) => url.replace(/\/+$/, ''))
 
+/** A base URL, or empty for "the default"; a bad value gets the same message as a required URL. */
+export const OptionalBaseUrlSchema = z.union([z.literal(''), BaseUrlSchema], {
+  error: 'Must be an http:// or https:// URL, or empty for the default',
+})
+
 /** BCP-47-ish language tag such as `en`, `de-DE` or `zh-Hans`. */
 export const LanguageTagSchema = z
   .string()

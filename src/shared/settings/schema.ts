@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AvatarPlacementSchema, BackgroundSettingsSchema, ChromaKeySettingsSchema } from './chroma'
-import { BaseUrlSchema, LanguageTagSchema } from './fields'
+import { BaseUrlSchema, LanguageTagSchema, OptionalBaseUrlSchema } from './fields'
 import { toPatchSchema } from './patch'
 
 /** Bumped whenever a stored field changes meaning or place; additive fields only need a default. */
@@ -32,7 +32,7 @@ export type LiveAvatarMode = z.infer<typeof LiveAvatarModeSchema>
 export const ProviderSettingsSchema = z.object({
   kind: ProviderKindSchema.default('liveavatar'),
   /** Empty: the kind's own API (`DEFAULT_BASE_URLS`). */
-  baseUrl: z.union([z.literal(''), BaseUrlSchema]).default(''),
+  baseUrl: OptionalBaseUrlSchema.default(''),
   liveavatar: z
     .object({
       mode: LiveAvatarModeSchema.default('full'),
@@ -65,46 +65,41 @@ export const AvatarQualitySchema = z.enum(['low', 'medium', 'high'])
 
 const unitInterval = z.number().min(0).max(1)
 
-export const AvatarSettingsSchema = z
-  .object({
-    /** Empty: the provider kind's default avatar (`avatarIdFor`). */
-    id: z.string().trim().max(200).default(''),
-    quality: AvatarQualitySchema.default('high'),
-    voiceId: z.string().trim().max(200).default(''),
-    voiceRate: z.number().min(0.5).max(1.5).default(1),
-    /** Empty: the voice's own default. */
-    voiceEmotion: z.enum(['', 'excited', 'serious', 'friendly', 'soothing', 'broadcaster']).default(''),
-    elevenlabsModel: z.enum(['', 'eleven_flash_v2_5', 'eleven_multilingual_v2']).default(''),
-    elevenlabs: z
-      .object({
-        stability: unitInterval.optional(),
-        similarityBoost: unitInterval.optional(),
-        style: unitInterval.optional(),
-        useSpeakerBoost: z.boolean().optional(),
-      })
-      .prefault({}),
-    language: LanguageTagSchema.default('en'),
-    knowledgeId: z.string().trim().max(200).default(''),
-    /** LiveAvatar's knowledge base and persona (a "context"); without one a FULL avatar does not answer. */
-    contextId: z.string().trim().max(200).default(''),
-    knowledgeBase: z.string().max(20_000).default(''),
-    stt: z
-      .object({
-        provider: z.enum(['', 'deepgram', 'gladia']).default(''),
-        confidence: unitInterval.optional(),
-      })
-      .prefault({}),
-    transport: z.enum(['websocket', 'livekit']).default('websocket'),
-    /** The provider closes a session after this many seconds without activity; keep-alives reset it. */
-    activityIdleTimeoutSeconds: z.number().int().min(30).max(3600).default(120),
-    /** The provider prompts a silent visitor. */
-    silencePrompt: z.boolean().default(false),
-    pushToTalk: z.boolean().default(false),
-  })
-  .refine((avatar) => !avatar.pushToTalk || avatar.transport === 'livekit', {
-    path: ['pushToTalk'],
-    message: 'Push-to-talk needs the LiveKit transport',
-  })
+export const AvatarSettingsSchema = z.object({
+  /** Empty: the provider kind's default avatar (`avatarIdFor`). */
+  id: z.string().trim().max(200).default(''),
+  quality: AvatarQualitySchema.default('high'),
+  voiceId: z.string().trim().max(200).default(''),
+  voiceRate: z.number().min(0.5).max(1.5).default(1),
+  /** Empty: the voice's own default. */
+  voiceEmotion: z.enum(['', 'excited', 'serious', 'friendly', 'soothing', 'broadcaster']).default(''),
+  elevenlabsModel: z.enum(['', 'eleven_flash_v2_5', 'eleven_multilingual_v2']).default(''),
+  elevenlabs: z
+    .object({
+      stability: unitInterval.optional(),
+      similarityBoost: unitInterval.optional(),
+      style: unitInterval.optional(),
+      useSpeakerBoost: z.boolean().optional(),
+    })
+    .prefault({}),
+  language: LanguageTagSchema.default('en'),
+  knowledgeId: z.string().trim().max(200).default(''),
+  /** LiveAvatar's knowledge base and persona (a "context"); without one a FULL avatar does not answer. */
+  contextId: z.string().trim().max(200).default(''),
+  knowledgeBase: z.string().max(20_000).default(''),
+  stt: z
+    .object({
+      provider: z.enum(['', 'deepgram', 'gladia']).default(''),
+      confidence: unitInterval.optional(),
+    })
+    .prefault({}),
+  transport: z.enum(['websocket', 'livekit']).default('websocket'),
+  /** The provider closes a session after this many seconds without activity; keep-alives reset it. */
+  activityIdleTimeoutSeconds: z.number().int().min(30).max(3600).default(120),
+  /** The provider prompts a silent visitor. */
+  silencePrompt: z.boolean().default(false),
+  pushToTalk: z.boolean().default(false),
+})
 
 export const SessionSettingsSchema = z.object({
   /** No new video frame for this long while live counts as a dropped stream. */
@@ -149,7 +144,7 @@ export const LlmSettingsSchema = z.object({
   temperature: z.number().min(0).max(2).optional(),
   transcriptionModel: z.string().trim().min(1, 'Name a model').max(200).default('whisper-1'),
   /** Empty: the same server as `baseUrl`. */
-  transcriptionBaseUrl: z.union([z.literal(''), BaseUrlSchema]).default(''),
+  transcriptionBaseUrl: OptionalBaseUrlSchema.default(''),
   /** Conversation turns (a question and its answer) sent with each question, the newest included. */
   maxTurns: z.number().int().min(1).max(50).default(8),
   /** Estimated tokens of those turns, besides the system prompt; older turns are dropped first. */
@@ -160,7 +155,7 @@ export const LlmSettingsSchema = z.object({
       model: z.string().trim().min(1, 'Name a model').max(200).default('gpt-4o-mini-tts'),
       voice: z.string().trim().min(1, 'Name a voice').max(200).default('alloy'),
       /** Empty: the same server as `baseUrl`. */
-      baseUrl: z.union([z.literal(''), BaseUrlSchema]).default(''),
+      baseUrl: OptionalBaseUrlSchema.default(''),
       timeoutMs: z.number().int().min(1000).max(60_000).default(10_000),
     })
     .prefault({}),
@@ -191,7 +186,8 @@ export const DisplaySettingsSchema = z.object({
   placement: AvatarPlacementSchema,
 })
 
-export const SettingsSchema = z.object({
+/** The sections, before the rules that span them; patches are shaped after this. */
+const SettingsSections = z.object({
   version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
   provider: ProviderSettingsSchema.prefault({}),
   avatar: AvatarSettingsSchema.prefault({}),
@@ -201,11 +197,20 @@ export const SettingsSchema = z.object({
   display: DisplaySettingsSchema.prefault({}),
 })
 
+export const SettingsSchema = SettingsSections.refine(
+  // The legacy SDK pushes to talk only over LiveKit; LiveAvatar always uses LiveKit.
+  (settings) =>
+    settings.provider.kind !== 'heygen' ||
+    !settings.avatar.pushToTalk ||
+    settings.avatar.transport === 'livekit',
+  { path: ['avatar', 'pushToTalk'], message: 'Push-to-talk needs the LiveKit transport' },
+)
+
 export type Settings = z.output<typeof SettingsSchema>
 export type SettingsInput = z.input<typeof SettingsSchema>
 export type SettingsSection = Exclude<keyof Settings, 'version'>
 
-export const SETTINGS_SECTIONS = Object.keys(SettingsSchema.shape).filter(
+export const SETTINGS_SECTIONS = Object.keys(SettingsSections.shape).filter(
   (key): key is SettingsSection => key !== 'version',
 )
 
@@ -224,7 +229,7 @@ export type SettingsPatch = DeepPartial<Omit<SettingsInput, 'version'>>
 
 /** Validates the shape of an update before it is merged; the merged result is validated again in full. */
 export const SettingsPatchSchema = toPatchSchema(
-  SettingsSchema.omit({ version: true }),
+  SettingsSections.omit({ version: true }),
 ) as z.ZodType<SettingsPatch>
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

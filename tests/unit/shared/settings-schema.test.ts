@@ -74,6 +74,27 @@ describe('SettingsSchema', () => {
     },
   )
 
+  it('explains a bad optional URL the same way as a required one, and accepts empty', () => {
+    for (const path of ['provider.baseUrl', 'llm.transcriptionBaseUrl', 'llm.speech.baseUrl'] as const) {
+      const [section, ...rest] = path.split('.') as [string, ...string[]]
+      const value = rest.reduceRight<unknown>((inner, key) => ({ [key]: inner }), 'ftp://nope')
+      const result = SettingsSchema.safeParse({ [section]: value })
+      expect(result.success).toBe(false)
+      const fields = result.success ? [] : toFieldErrors(result.error.issues)
+      expect(fields).toEqual([{ path, message: expect.stringContaining('http:// or https://') }])
+    }
+    expect(SettingsSchema.parse({ provider: { baseUrl: '' } }).provider.baseUrl).toBe('')
+  })
+
+  it('asks for the LiveKit transport for push-to-talk on the legacy kind only', () => {
+    const pushToTalk = { avatar: { pushToTalk: true, transport: 'websocket' } }
+    const legacy = SettingsSchema.safeParse({ provider: { kind: 'heygen' }, ...pushToTalk })
+    expect(legacy.success ? [] : toFieldErrors(legacy.error.issues)).toEqual([
+      { path: 'avatar.pushToTalk', message: 'Push-to-talk needs the LiveKit transport' },
+    ])
+    expect(SettingsSchema.safeParse({ provider: { kind: 'liveavatar' }, ...pushToTalk }).success).toBe(true)
+  })
+
   it('refuses a stored version other than the current one', () => {
     expect(SettingsSchema.safeParse({ version: SETTINGS_VERSION + 1 }).success).toBe(false)
   })
