@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import { startKiosk, type KioskUnderTest } from './support/kiosk'
 import { bridgeCall, launchWebHost, type RunningWebHost } from './support/web-host'
 
 async function openAdmin(page: Page): Promise<void> {
@@ -35,9 +36,10 @@ test.describe('admin panel', () => {
     await expect(page.getByLabel('Service URL')).toHaveValue('ftp://not-a-provider')
     // ...and nothing reached the store.
     const before = (await bridgeCall(host, 'getSettings')).value as { settings: { avatar: { id: string } } }
-    expect(before.settings.avatar.id).toBe('Wayne_20240711')
+    // A fresh install leaves the avatar to the provider kind's default.
+    expect(before.settings.avatar.id).toBe('')
 
-    await page.getByLabel('Service URL').fill('https://api.heygen.com/')
+    await page.getByLabel('Service URL').fill('https://api.liveavatar.com/')
     await page.getByLabel('Language').fill('de-DE')
     await page.getByRole('button', { name: 'Save settings' }).click()
     await expect(page.getByText('Saved.')).toBeVisible()
@@ -46,7 +48,7 @@ test.describe('admin panel', () => {
       settings: { avatar: { id: string; language: string }; provider: { baseUrl: string } }
     }
     expect(after.settings.avatar).toMatchObject({ id: 'Lobby_Host_2026', language: 'de-DE' })
-    expect(after.settings.provider.baseUrl).toBe('https://api.heygen.com')
+    expect(after.settings.provider.baseUrl).toBe('https://api.liveavatar.com')
   })
 
   test('keys are write-only, and a PIN locks the panel with rate-limited unlocking', async ({ page }) => {
@@ -57,10 +59,11 @@ test.describe('admin panel', () => {
     const key = 'hg-admin-panel-key-0123456789abcdef'
     const slot = page.locator('[data-secret="providerApiKey"]')
     await expect(slot.getByText('No key is set.')).toBeVisible()
-    await slot.getByLabel('HeyGen API key').fill(key)
+    // A fresh install speaks LiveAvatar, whose keys do not work on HeyGen: the field says which key it wants.
+    await slot.getByLabel('LiveAvatar API key').fill(key)
     await slot.getByRole('button', { name: 'Save key' }).click()
     await expect(slot.getByText('A key is set.')).toBeVisible()
-    await expect(slot.getByLabel('HeyGen API key')).toHaveValue('')
+    await expect(slot.getByLabel('LiveAvatar API key')).toHaveValue('')
     expect(await page.content()).not.toContain(key)
 
     await page.getByLabel('New admin PIN (4–12 digits)').fill('12')
@@ -107,5 +110,48 @@ test.describe('admin panel', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true })
     }
+  })
+})
+
+test.describe('provider pickers', () => {
+  let kiosk: KioskUnderTest | undefined
+
+  test.afterEach(async () => {
+    await kiosk?.stop()
+    kiosk = undefined
+  })
+
+  test('list the provider’s avatars by name, fill the id, and show a clear message when the list fails', async ({
+    page,
+  }) => {
+    kiosk = await startKiosk({ kind: 'liveavatar' })
+    await page.goto(kiosk.host.url)
+    await openAdmin(page)
+    const avatarField = page.getByLabel('Avatar id')
+    const picker = page.locator('[data-catalog="avatars"]')
+    await picker.getByRole('button', { name: 'Load from provider' }).click()
+    const wayne = picker.getByRole('button', { name: /Wayne \(sandbox\)/ })
+    await expect(wayne).toBeVisible()
+    await expect(picker.getByRole('button', { name: /Ada \(sandbox\)/ })).toBeVisible()
+    await wayne.click()
+    await expect(avatarField).toHaveValue('dd73ea75-1218-4ef3-92ce-606d5f7fbc0a')
+
+    await page
+      .locator('[data-catalog="contexts"]')
+      .getByRole('button', { name: 'Load from provider' })
+      .click()
+    await expect(page.locator('[data-catalog="contexts"] .admin-catalog__item').first()).toBeVisible()
+
+    kiosk.sandbox.injectFault({ type: 'rest', path: '/v1/avatars', status: 500, times: 1 })
+    await picker.getByRole('button', { name: 'Load from provider' }).click()
+    await expect(picker.locator('.admin-catalog__error')).toContainText(/avatar service/i)
+    // Typing an id still works after a failed list.
+    await avatarField.fill('5a1f0a39-8d4e-4a8e-9a43-0c6f3a1d0a02')
+    await page.getByRole('button', { name: 'Save settings' }).click()
+    await expect(page.getByText('Saved.')).toBeVisible()
+    const saved = (await bridgeCall(kiosk.host, 'getSettings')).value as {
+      settings: { avatar: { id: string } }
+    }
+    expect(saved.settings.avatar.id).toBe('5a1f0a39-8d4e-4a8e-9a43-0c6f3a1d0a02')
   })
 })
