@@ -22,6 +22,8 @@ const TOKENS_PER_SECOND = 30
 const TRANSCRIPTION_DELAY_MS = 300
 const FIRST_TOKEN_DELAY_MS = 200
 const ROUNDS = 5
+/** LiveAvatar LITE: our text to speech, from the request to its first byte of audio. */
+const SPEECH_FIRST_BYTE_DELAY_MS = 150
 const QUESTION = 'Where can I get breakfast?'
 const FIRST_SENTENCE = 'Breakfast is served in the garden restaurant.'
 
@@ -40,6 +42,35 @@ function repeatTasks(sandbox: Sandbox, text: string): number[] {
     .flatMap((session) => session.tasks)
     .filter((task) => task.type === 'repeat' && task.text === text)
     .map((task) => task.at)
+}
+
+/** When each LITE utterance's first audio chunk reached the sandbox. */
+function audioArrivals(sandbox: Sandbox): number[] {
+  return sandbox
+    .sessions()
+    .flatMap((session) => session.audioUtterances ?? [])
+    .map((utterance) => utterance.firstChunkAt)
+    .sort((a, b) => a - b)
+}
+
+/** Per fake-microphone loop: from the detector's end of speech to the avatar's first sign of the answer. */
+async function measureRounds(page: Page, firstArrivals: () => number[]): Promise<number[]> {
+  const samples: number[] = []
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      const ends = await speechEnds(page)
+      const end = ends[round]
+      const first = end === undefined ? undefined : firstArrivals().find((at) => at >= end)
+      if (end !== undefined && first !== undefined) {
+        samples.push(first - end)
+        break
+      }
+      if (Date.now() > deadline) throw new Error(`round ${round}: no answer within 30 s`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+  return samples
 }
 
 async function speechEnds(page: Page): Promise<number[]> {
@@ -98,36 +129,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const page = await browser.newPage()
     await page.goto(kiosk.host.url)
     await waitForLive(page, 20_000)
-    const ours: number[] = []
-    for (let round = 0; round < ROUNDS; round += 1) {
-      await new Promise<void>((resolve, reject) => {
-        const deadline = Date.now() + 30_000
-        const check = async () => {
-          const ends = await speechEnds(page)
-          const firsts = repeatTasks(kiosk.sandbox, FIRST_SENTENCE)
-          if (ends.length > round && firsts.length > round) return resolve()
-          if (Date.now() > deadline) return reject(new Error('no answer within 30 s'))
-          setTimeout(() => void check(), 50)
-        }
-        void check()
-      })
-      const end = (await speechEnds(page))[round] as number
-      const first = repeatTasks(kiosk.sandbox, FIRST_SENTENCE).find((at) => at >= end) as number
-      ours.push(first - end)
-      if (process.env.BENCH_DEBUG) {
-        const marks = await page.evaluate(() =>
-          ['kiosk:speech-end', 'kiosk:transcribed', 'kiosk:sentence-sent'].map((name) =>
-            performance
-              .getEntriesByName(name)
-              .map((entry) => Math.round(performance.timeOrigin + entry.startTime)),
-          ),
-        )
-        const requests = llm.requests.map((request) => `${request.path}@${request.receivedAt - end}`)
-        process.stderr.write(
-          `round ${round}: end=${end} marks=${JSON.stringify(marks.map((list) => list.map((at) => at - end)))} requests=${requests.join(' ')} first=${first - end}\n`,
-        )
-      }
-    }
+    const ours = await measureRounds(page, () => repeatTasks(kiosk.sandbox, FIRST_SENTENCE))
     await page.close()
 
     // Baseline: the same fake services, the old demo's order of work, on a session of its own.
@@ -179,6 +181,7 @@ export async function run(): Promise<Record<string, unknown>> {
     }
     await rest(kiosk.sandbox.baseUrl, '/v1/streaming.stop', token.token, { session_id: session.session_id })
 
+    const lite = await runLite(answer, inherentMs + SPEECH_FIRST_BYTE_DELAY_MS, browser)
     const oursMs = median(ours)
     const baselineMs = median(baseline)
     return {
@@ -198,9 +201,55 @@ export async function run(): Promise<Record<string, unknown>> {
       appOverheadMs: Math.round(oursMs - inherentMs),
       appOverheadGoalMs: 100,
       samples: { ours: ours.map(Math.round), baseline: baseline.map(Math.round) },
+      liveAvatarLite: lite,
     }
   } finally {
     await browser.close()
+    await kiosk.stop()
+    await llm.close()
+  }
+}
+
+/**
+ * LiveAvatar LITE: the same question and fakes, plus our text to speech with a first-byte delay; from the end of
+ * speech to the first audio of the answer reaching the sandbox.
+ */
+async function runLite(
+  answer: string,
+  inherentMs: number,
+  browser: Awaited<ReturnType<typeof chromium.launch>>,
+): Promise<Record<string, unknown>> {
+  const llm = await startFakeOpenAi({
+    tokensPerSecond: TOKENS_PER_SECOND,
+    transcriptionDelayMs: TRANSCRIPTION_DELAY_MS,
+    firstTokenDelayMs: FIRST_TOKEN_DELAY_MS,
+    speechFirstByteDelayMs: SPEECH_FIRST_BYTE_DELAY_MS,
+    transcript: QUESTION,
+    answer,
+  })
+  const kiosk = await startKiosk({
+    kind: 'liveavatar',
+    settings: {
+      provider: { liveavatar: { mode: 'lite' } },
+      conversation: { mode: 'llm', greeting: '' },
+      llm: { baseUrl: llm.baseUrl, apiKey: 'bench-llm-key-0123456789' },
+    },
+  })
+  try {
+    const page = await browser.newPage()
+    await page.goto(kiosk.host.url)
+    await waitForLive(page, 20_000)
+    const samples = await measureRounds(page, () => audioArrivals(kiosk.sandbox))
+    await page.close()
+    const oursMs = median(samples)
+    return {
+      speechEndToFirstAudioMs: Math.round(oursMs),
+      fakeDelaysMs: { speechFirstByte: SPEECH_FIRST_BYTE_DELAY_MS, total: Math.round(inherentMs) },
+      appOverheadMs: Math.round(oursMs - inherentMs),
+      appOverheadGoalMs: 100,
+      samples: samples.map(Math.round),
+    }
+  } finally {
     await kiosk.stop()
     await llm.close()
   }
