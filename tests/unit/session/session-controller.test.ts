@@ -360,6 +360,23 @@ describe('SessionController', () => {
     expect(controller.snapshot).toMatchObject({ state: 'live', sessionId: 'S2' })
   })
 
+  it('counts the limit from when the provider created the session, not from when it went live', async () => {
+    provider.durationLimitMs = 20_000
+    provider.outcomes = ['hang']
+    controller.start()
+    await settle()
+    // LiveAvatar's start can take seconds after /start, and the provider's clock is already running.
+    await vi.advanceTimersByTimeAsync(6_000)
+    provider.pendingHang?.(provider.last)
+    await settle()
+    expect(controller.snapshot).toMatchObject({ state: 'live', sessionId: 'S1' })
+    provider.last.emit('avatarStartTalking', {})
+    await vi.advanceTimersByTimeAsync(12_499)
+    expect(controller.snapshot.sessionId).toBe('S1')
+    await vi.advanceTimersByTimeAsync(1)
+    expect(controller.snapshot).toMatchObject({ state: 'live', sessionId: 'S2' })
+  })
+
   it('sends keep-alives while a visitor is engaged, at most every 30 s', async () => {
     controller.start()
     await settle()

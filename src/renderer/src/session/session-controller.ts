@@ -268,10 +268,12 @@ export class SessionController {
 
     const abort = new AbortController()
     let createdId: string | undefined
+    let createdAt: number | undefined
     const started = this.deps.provider.start(token, this.deps.startOptions(), {
       signal: abort.signal,
       onSessionCreated: (sessionId) => {
         createdId = sessionId
+        createdAt = this.timers.now()
         this.deps.reportSession(token.lease, sessionId, 'started')
       },
     })
@@ -289,7 +291,7 @@ export class SessionController {
         void this.disposeSession({ session, lease: token.lease, detach: [] }, 'superseded')
         return
       }
-      this.adopt(session, token.lease)
+      this.adopt(session, token.lease, createdAt)
     } catch (error) {
       this.timers.clearTimeout(timeout)
       // A start that failed after the provider created the session, or finished after we gave up, must not
@@ -304,7 +306,8 @@ export class SessionController {
     }
   }
 
-  private adopt(session: AvatarSession, lease: string): void {
+  /** `createdAt`: when the provider created the session, which is when its duration limit started counting. */
+  private adopt(session: AvatarSession, lease: string, createdAt = this.timers.now()): void {
     const detach = [session.on('dropped', ({ reason }) => this.onDropped(session, reason))]
     for (const name of FORWARDED_EVENTS) {
       detach.push(session.on(name, (payload) => this.forward(name, payload)))
@@ -321,7 +324,7 @@ export class SessionController {
       failures: 0,
       offline: false,
     })
-    this.scheduleRotation(session)
+    this.scheduleRotation(session, this.timers.now() - createdAt)
   }
 
   private forward<Name extends AvatarSessionEvent>(name: Name, payload: AvatarSessionEvents[Name]): void {
@@ -393,11 +396,12 @@ export class SessionController {
     }
   }
 
-  private scheduleRotation(session: AvatarSession): void {
+  /** `elapsedMs`: how much of the limit the start-up already used (LiveAvatar's can take seconds). */
+  private scheduleRotation(session: AvatarSession, elapsedMs: number): void {
     const limit = session.durationLimitMs
     if (limit === undefined || limit <= 0) return
-    const dueIn = Math.max(0, limit - this.policy.rotationLeadMs(limit))
-    const deadlineIn = Math.max(dueIn, limit - this.policy.rotationDeadlineMs)
+    const dueIn = Math.max(0, limit - this.policy.rotationLeadMs(limit) - elapsedMs)
+    const deadlineIn = Math.max(dueIn, limit - this.policy.rotationDeadlineMs - elapsedMs)
     this.rotationTimer = this.timers.setTimeout(() => {
       if (this.avatarTalking) this.rotationPending = true
       else this.rotate('duration limit')
