@@ -136,7 +136,11 @@ export class LiveAvatarSession extends RoomSession {
     this.emit('user.speak_ended', turn, {})
     this.emit('user.transcription', turn, { text })
     const answered = this.config.mode === 'FULL'
-    if (answered) this.answer(text)
+    if (answered) {
+      // The visitor talking over the avatar cuts it off, as with speech on the microphone.
+      this.stopSpeech()
+      this.answer(text)
+    }
     return { taskId: turn, answered }
   }
 
