@@ -6,6 +6,7 @@ import type { Logger } from '../logger'
 import { streamAnswer, type AnswerOutcome } from './answer-stream'
 import { ConversationMemory, type ChatMessage, type Turn } from './conversation-memory'
 import { createLlmClient, type LlmKeySource } from './llm-client'
+import { failureLogFields } from './bounded-call'
 import { failureReason } from './llm-errors'
 import { SpeechService } from './speech-synthesizer'
 import { transcribeWav } from './transcriber'
@@ -85,15 +86,7 @@ export class ConversationService {
       })
       return { text }
     } catch (error) {
-      const code = error instanceof BridgeError ? error.code : 'internal'
-      log.warn('transcription failed', {
-        clientId,
-        code,
-        elapsedMs: Math.round(performance.now() - started),
-        reason: failureReason(
-          error instanceof BridgeError && error.cause !== undefined ? error.cause : error,
-        ),
-      })
+      log.warn('transcription failed', { clientId, ...failureLogFields(error, started) })
       throw error
     } finally {
       pending.delete(controller)

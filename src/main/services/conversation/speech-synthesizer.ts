@@ -1,9 +1,9 @@
 import type OpenAI from 'openai'
-import { BridgeError, type BridgeErrorPayload } from '../../../shared/result'
+import { BridgeError } from '../../../shared/result'
 import type { Settings } from '../../../shared/settings/schema'
 import type { Logger } from '../logger'
 import { createLlmClient, type LlmKeySource } from './llm-client'
-import { failureReason, toBridgeFailure } from './llm-errors'
+import { boundedCall, failureLogFields } from './bounded-call'
 
 /** What OpenAI's `response_format: 'pcm'` is, and what LiveAvatar LITE's `repeatAudio` expects. */
 export const SPEECH_SAMPLE_RATE = 24_000
@@ -18,12 +18,6 @@ export interface SynthesizeOptions {
   signal?: AbortSignal
 }
 
-function failure(payload: BridgeErrorPayload, cause: unknown): BridgeError {
-  const error = new BridgeError(payload)
-  error.cause = cause
-  return error
-}
-
 /** Text to 24 kHz 16-bit mono little-endian PCM through any OpenAI-compatible `audio.speech`. */
 export async function synthesizePcm({
   client,
@@ -33,40 +27,31 @@ export async function synthesizePcm({
   timeoutMs,
   signal,
 }: SynthesizeOptions): Promise<Buffer> {
-  const controller = new AbortController()
-  let timedOut = false
-  // Our own timer rather than the SDK's: that one stops at the response headers, this one covers the audio too.
-  const timer = setTimeout(() => {
-    timedOut = true
-    controller.abort()
-  }, timeoutMs)
-  const cancel = () => controller.abort()
-  signal?.addEventListener('abort', cancel, { once: true })
-  try {
-    if (signal?.aborted) throw new BridgeError({ code: 'cancelled', message: 'The speech was cancelled.' })
-    const response = await client.audio.speech.create(
-      { model, voice, input: text, response_format: 'pcm' },
-      { signal: controller.signal, maxRetries: 0, timeout: timeoutMs },
-    )
-    const audio = Buffer.from(await response.arrayBuffer())
-    // 16-bit samples: an odd trailing byte is half a sample, which would shift every sample after it.
-    const whole = audio.subarray(0, audio.length - (audio.length % 2))
-    if (whole.length === 0) {
-      throw new BridgeError({
-        code: 'llm-error',
-        message: 'The text-to-speech server answered without audio.',
-      })
-    }
-    return whole
-  } catch (error) {
-    if (error instanceof BridgeError) throw error
-    if (timedOut) throw failure({ code: 'timeout', message: 'Text to speech took too long.' }, error)
-    if (signal?.aborted) throw failure({ code: 'cancelled', message: 'The speech was cancelled.' }, error)
-    throw failure(toBridgeFailure(error, 'speech'), error)
-  } finally {
-    clearTimeout(timer)
-    signal?.removeEventListener('abort', cancel)
-  }
+  return boundedCall(
+    {
+      task: 'speech',
+      timeoutMs,
+      signal,
+      timeoutMessage: 'Text to speech took too long.',
+      cancelMessage: 'The speech was cancelled.',
+    },
+    async (bounded) => {
+      const response = await client.audio.speech.create(
+        { model, voice, input: text, response_format: 'pcm' },
+        { signal: bounded, maxRetries: 0, timeout: timeoutMs },
+      )
+      const audio = Buffer.from(await response.arrayBuffer())
+      // 16-bit samples: an odd trailing byte is half a sample, which would shift every sample after it.
+      const whole = audio.subarray(0, audio.length - (audio.length % 2))
+      if (whole.length === 0) {
+        throw new BridgeError({
+          code: 'llm-error',
+          message: 'The text-to-speech server answered without audio.',
+        })
+      }
+      return whole
+    },
+  )
 }
 
 export interface SpeechDependencies {
@@ -114,16 +99,8 @@ export class SpeechService {
       })
       return { pcmBase64: pcm.toString('base64'), sampleRate: SPEECH_SAMPLE_RATE }
     } catch (error) {
-      const code = error instanceof BridgeError ? error.code : 'internal'
-      log[code === 'cancelled' ? 'info' : 'warn']('speech failed', {
-        clientId,
-        requestId,
-        code,
-        elapsedMs: Math.round(performance.now() - started),
-        reason: failureReason(
-          error instanceof BridgeError && error.cause !== undefined ? error.cause : error,
-        ),
-      })
+      const fields = failureLogFields(error, started)
+      log[fields.code === 'cancelled' ? 'info' : 'warn']('speech failed', { clientId, requestId, ...fields })
       throw error
     } finally {
       release()

@@ -11,6 +11,7 @@ import type {
   AvatarSessionEvent,
   AvatarSessionEvents,
 } from './avatar-provider'
+import { SessionListeners } from './session-listeners'
 import { toStartRequest } from './heygen-start-request'
 
 /**
@@ -23,8 +24,6 @@ interface SdkInternals {
   /** The factory wrapper, and inside it the transport's implementation. */
   voiceChat: { voiceChat?: { audioContext?: AudioContext | null } } | null
 }
-
-type Listener = (payload: unknown) => void
 
 function text(detail: unknown): string {
   const message = (detail as { message?: unknown } | undefined)?.message
@@ -61,7 +60,7 @@ const EVENT_MAP: readonly [StreamingEvents, AvatarSessionEvent, (detail: unknown
 ]
 
 class HeygenSession implements AvatarSession {
-  private readonly listeners = new Map<AvatarSessionEvent, Set<Listener>>()
+  private readonly listeners = new SessionListeners()
   private readonly sdkListeners: [string, (event: CustomEvent) => void][] = []
   private stopping: Promise<void> | undefined
   /** Kept because the SDK forgets it on stop without closing it. */
@@ -113,10 +112,7 @@ class HeygenSession implements AvatarSession {
     name: Name,
     listener: (payload: AvatarSessionEvents[Name]) => void,
   ): () => void {
-    const set = this.listeners.get(name) ?? new Set<Listener>()
-    set.add(listener as Listener)
-    this.listeners.set(name, set)
-    return () => set.delete(listener as Listener)
+    return this.listeners.on(name, listener)
   }
 
   async speak(textToSay: string, options: { type: 'talk' | 'repeat'; async?: boolean }): Promise<void> {
@@ -196,7 +192,7 @@ class HeygenSession implements AvatarSession {
   }
 
   private emit(name: AvatarSessionEvent, payload: unknown): void {
-    for (const listener of this.listeners.get(name) ?? []) listener(payload)
+    this.listeners.emit(name, payload)
   }
 
   private drop(reason: string): void {

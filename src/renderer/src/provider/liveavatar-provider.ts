@@ -17,6 +17,7 @@ import type {
   AvatarStartHooks,
   AvatarStartOptions,
 } from './avatar-provider'
+import { SessionListeners } from './session-listeners'
 import { installSessionApiRejectionGuard, toReadableError } from './liveavatar-errors'
 import { LIVEAVATAR_AGENT_EVENTS, mapAgentEvent } from './liveavatar-events'
 import {
@@ -47,8 +48,6 @@ export interface LiveAvatarProviderOptions {
 const FULL: AvatarCapabilities = { speaksText: true, speaksAudio: false, voiceChat: true }
 /** LITE renders audio we send; it has no speech-to-text, no LLM and refuses text. */
 const LITE: AvatarCapabilities = { speaksText: false, speaksAudio: true, voiceChat: false }
-
-type Listener = (payload: unknown) => void
 
 function abortError(): Error {
   return new DOMException('The avatar start was abandoned', 'AbortError')
@@ -86,7 +85,7 @@ class LiveAvatarAdapterSession implements AvatarSession {
   durationLimitMs: number | undefined
   readonly capabilities: AvatarCapabilities
   private streamValue: MediaStream | undefined
-  private readonly listeners = new Map<AvatarSessionEvent, Set<Listener>>()
+  private readonly listeners = new SessionListeners()
   private readonly sdkListeners: [string, (...args: never[]) => void][] = []
   private readonly api: SessionApi
   private stopping: Promise<void> | undefined
@@ -186,10 +185,7 @@ class LiveAvatarAdapterSession implements AvatarSession {
     name: Name,
     listener: (payload: AvatarSessionEvents[Name]) => void,
   ): () => void {
-    const set = this.listeners.get(name) ?? new Set<Listener>()
-    set.add(listener as Listener)
-    this.listeners.set(name, set)
-    return () => set.delete(listener as Listener)
+    return this.listeners.on(name, listener)
   }
 
   speak(text: string, options: { type: 'talk' | 'repeat'; async?: boolean }): Promise<void> {
@@ -317,7 +313,7 @@ class LiveAvatarAdapterSession implements AvatarSession {
   }
 
   private emit(name: AvatarSessionEvent, payload: unknown): void {
-    for (const listener of this.listeners.get(name) ?? []) listener(payload)
+    this.listeners.emit(name, payload)
   }
 
   private drop(reason: string): void {
