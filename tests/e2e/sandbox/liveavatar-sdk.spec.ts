@@ -280,13 +280,14 @@ test.describe('LITE', () => {
     expect(ended.at - speakStarted.at).toBeGreaterThan(450)
     expect(ended.at - speakStarted.at).toBeLessThan(1800)
     // The tone is in the avatar's audio, for about as long as it lasts (the browser hears it a little later:
-    // encoder, RTP and jitter buffer).
-    await page.waitForTimeout(800)
+    // encoder, RTP and jitter buffer, more on a busy machine), so give the tail time to arrive.
+    await page.waitForTimeout(1_500)
     const loud = (await page.evaluate((t) => window.liveAvatarHarness.audioTrace(t), since)).filter(
       (sample) => sample.rms > 0.05,
     )
     expect(loud.length).toBeGreaterThan(0)
-    expect(loud.at(-1)!.at - loud[0]!.at).toBeGreaterThan(800)
+    // Played at real-time pace, not dumped at once; the level threshold trims a little of each edge.
+    expect(loud.at(-1)!.at - loud[0]!.at).toBeGreaterThan(700)
     expect(loud.at(-1)!.at - loud[0]!.at).toBeLessThan(1500)
     const [utterance] = session(started.sessionId).audioUtterances ?? []
     expect(utterance).toMatchObject({ samples: 24_000, interrupted: false })
