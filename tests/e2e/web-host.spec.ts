@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { request } from 'node:http'
 import { join, resolve } from 'node:path'
 import { expect, test } from '@playwright/test'
+import { waitForLive } from './support/kiosk'
 import { bridgeCall, launchWebHost, type RunningWebHost } from './support/web-host'
 
 /** fetch() cannot forge a Host header, so DNS-rebinding is simulated with a raw request. */
@@ -163,6 +165,33 @@ test.describe('web host', () => {
       expect(text, file).not.toContain(key)
       expect(text, file).not.toContain('create_token')
       expect(text.toLowerCase(), file).not.toContain('x-api-key')
+    }
+  })
+})
+
+test.describe('a fresh install', () => {
+  test('goes live on the built-in LiveAvatar sandbox with no ffmpeg or espeak-ng on the machine', async ({
+    page,
+  }) => {
+    // Nothing on PATH but node: the sandbox must find the ffmpeg and espeak-ng that npm installed.
+    const bin = await mkdtemp(join(tmpdir(), 'node-only-'))
+    await symlink(process.execPath, join(bin, 'node'))
+    const host = await launchWebHost({ env: { PATH: bin, AVATAR_KIOSK_FFMPEG: '', AVATAR_KIOSK_ESPEAK: '' } })
+    try {
+      await page.goto(host.url)
+      await waitForLive(page, 30_000)
+      const view = (await bridgeCall(host, 'getSettings')).value as {
+        provider: { kind: string; providerKind: string }
+      }
+      expect(view.provider).toMatchObject({ kind: 'sandbox', providerKind: 'liveavatar' })
+      await expect(page.getByText('Sandbox avatar: add your LiveAvatar key in settings')).toBeVisible()
+      const log = await readFile(join(host.dataDir, 'logs/main.log'), 'utf8')
+      const tools = log.split('\n').find((line) => line.includes('sandbox media tools'))
+      expect(tools).toMatch(/"ffmpeg":"npm [^"]*@ffmpeg-installer/)
+      expect(tools).toMatch(/"espeak":"npm espeak-ng \(WebAssembly/)
+    } finally {
+      await host.stop()
+      await rm(bin, { recursive: true, force: true })
     }
   })
 })
