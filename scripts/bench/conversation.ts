@@ -44,6 +44,11 @@ function repeatTasks(sandbox: Sandbox, text: string): number[] {
     .map((task) => task.at)
 }
 
+/** `BENCH_PLAIN=1`: no chroma keying, to tell the pipeline's own cost from a CPU-rendered compositor's. */
+function plainDisplay(): { display?: { chromaKey: { enabled: false } } } {
+  return process.env.BENCH_PLAIN ? { display: { chromaKey: { enabled: false } } } : {}
+}
+
 /** When each LITE utterance's first audio chunk reached the sandbox. */
 function audioArrivals(sandbox: Sandbox): number[] {
   return sandbox
@@ -119,7 +124,7 @@ export async function run(): Promise<Record<string, unknown>> {
     settings: {
       conversation: { mode: 'llm', greeting: '' },
       llm: { baseUrl: llm.baseUrl, apiKey: 'bench-llm-key-0123456789' },
-      ...(process.env.BENCH_PLAIN ? { display: { chromaKey: { enabled: false } } } : {}),
+      ...plainDisplay(),
     },
   })
   const wav = makeQuestionWav('bench-breakfast', QUESTION, 1, 6)
@@ -233,6 +238,7 @@ async function runLite(
       provider: { liveavatar: { mode: 'lite' } },
       conversation: { mode: 'llm', greeting: '' },
       llm: { baseUrl: llm.baseUrl, apiKey: 'bench-llm-key-0123456789' },
+      ...plainDisplay(),
     },
   })
   try {

@@ -100,7 +100,10 @@ async function start(options: LiveAvatarStartOptions): Promise<LiveAvatarStartRe
   })
   const startedAt = performance.now()
   const result = (error?: unknown): LiveAvatarStartResult => {
-    const ready = recorded.find((event) => event.type === SessionEvent.SESSION_STREAM_READY)
+    // This start's ready event: the page may already hold those of earlier sessions.
+    const ready = recorded.find(
+      (event) => event.type === SessionEvent.SESSION_STREAM_READY && event.at >= startedAt,
+    )
     return {
       ok: error === undefined,
       ...(error === undefined
