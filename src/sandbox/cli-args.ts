@@ -16,6 +16,7 @@ A local streaming avatar server speaking both HeyGen's legacy Interactive Avatar
   --allowed-origin ORIGIN browser origin allowed to call the sandbox, repeatable (default app://kiosk;
                           loopback http pages are always allowed)
   --codec vp8|h264        video codec (default vp8)
+  --no-control-api        serve no /__sandbox/* control API (sessions, user-says, faults)
   --log-level LEVEL       debug, info, warn or error, on stderr (default info)
   --help                  show this text
 
@@ -53,6 +54,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'sandbox-session': { type: 'string' },
         'allowed-origin': { type: 'string', multiple: true },
         codec: { type: 'string' },
+        'no-control-api': { type: 'boolean' },
         'log-level': { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -87,6 +89,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (typeof values.host === 'string') options.host = values.host
   if (typeof values['api-key'] === 'string') options.apiKey = values['api-key']
   if (codec !== undefined) options.codec = codec
+  if (values['no-control-api'] === true) options.controlApi = false
   return { options, logLevel: logLevel as LogLevel, help: values.help === true }
 }
 

@@ -24,6 +24,12 @@ export interface SandboxOptions {
    */
   allowedOrigins?: string[]
   codec?: VideoCodec
+  /**
+   * Serve the control API (`/__sandbox/*`: sessions, user-says, faults). Default true, for `npm run sandbox`
+   * and tests; the kiosk's embedded sandbox turns it off, so no local page can inject faults or read
+   * transcripts. The in-process `Sandbox` handle keeps working either way.
+   */
+  controlApi?: boolean
   log?: SandboxLogger
 }
 
@@ -37,6 +43,7 @@ export interface ResolvedSandboxOptions {
   sandboxSessionSeconds: number
   allowedOrigins: readonly string[]
   codec: VideoCodec
+  controlApi: boolean
   log: SandboxLogger
 }
 
@@ -67,6 +74,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOpt
     sandboxSessionSeconds: options.sandboxSessionSeconds ?? SANDBOX_DEFAULTS.sandboxSessionSeconds,
     allowedOrigins: [...(options.allowedOrigins ?? DEFAULT_APP_ORIGINS)],
     codec: options.codec ?? SANDBOX_DEFAULTS.codec,
+    controlApi: options.controlApi ?? true,
     log: options.log ?? silentLogger,
   }
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {

@@ -106,6 +106,11 @@ export class SandboxServer {
         return
       }
       if (pathname.startsWith(CONTROL_PREFIX)) {
+        if (!this.options.controlApi) {
+          // Switched off (the kiosk's embedded sandbox): answer like any unknown path, telling nothing.
+          sendJson(res, 404, failure(404, `Not found: ${method} ${pathname}`))
+          return
+        }
         const reply = await handleControl(method, pathname, req, this.controlContext)
         sendJson(res, reply.status, reply.body)
         return

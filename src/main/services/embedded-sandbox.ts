@@ -25,6 +25,8 @@ export class EmbeddedSandbox implements SandboxProvider {
 
   async ensureStarted(): Promise<{ baseUrl: string; apiKey: string }> {
     this.starting ??= startSandbox({
+      // Inside the kiosk nothing needs the control API (tests use the in-process handle), so none is served.
+      controlApi: false,
       ...this.options,
       apiKey: this.apiKey,
       log: (level, message, context) => this.log[level](message, context),

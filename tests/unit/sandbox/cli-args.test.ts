@@ -26,6 +26,7 @@ describe('sandbox CLI arguments', () => {
       '--allowed-origin',
       'app://kiosk',
       '--allowed-origin=https://kiosk.example:8443',
+      '--no-control-api',
     ])
     expect(args.options).toEqual({
       port: 0,
@@ -37,6 +38,7 @@ describe('sandbox CLI arguments', () => {
       allowedOrigins: ['app://kiosk', 'https://kiosk.example:8443'],
       codec: 'h264',
       host: '0.0.0.0',
+      controlApi: false,
     })
     expect(args.logLevel).toBe('debug')
   })
