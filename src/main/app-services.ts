@@ -1,15 +1,17 @@
+import { dirname, join } from 'node:path'
 import type { Notice } from '../shared/contract'
 import { createDispatcher, type Dispatch } from './bridge/dispatch'
 import { BridgeEventHub } from './bridge/events'
 import { AdminAccess } from './services/admin-access'
+import { ADMIN_PIN_FILE, AdminPinStore } from './services/admin-pin-store'
+import { loadSecretsAndPin } from './services/secrets-startup'
 import { createBridgeHandlers, type BridgeServices } from './services/bridge-handlers'
 import { ConversationService } from './services/conversation/conversation-service'
 import type { JsonDocument } from './services/json-document'
-import { backupFile } from './services/json-document'
 import { createLogger, type LogSink, type Logger } from './services/logger'
 import { MediaLibrary } from './services/media-library'
 import { ProviderAccess, type SandboxProvider } from './services/provider-access'
-import { SecretStore, SecretStoreError, type SecretCipher } from './services/secrets'
+import { SecretStore, type SecretCipher } from './services/secrets'
 import { SessionRegistry } from './services/session-registry'
 import { SettingsService } from './services/settings'
 
@@ -39,22 +41,12 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
   const log = hostLog('main')
   const notices: Notice[] = []
 
-  try {
-    await secrets.load()
-  } catch (error) {
-    if (!(error instanceof SecretStoreError)) throw error
-    const copy = backupFile(adapters.secretsFile, 'damaged')
-    await secrets.reset()
-    notices.push({
-      level: 'error',
-      message: `${error.message} A copy of the damaged file was kept at ${copy}.`,
-    })
-    log.error('secrets file damaged; starting without stored keys', { backup: copy })
-  }
+  const pins = new AdminPinStore(join(dirname(adapters.secretsFile), ADMIN_PIN_FILE))
+  notices.push(...(await loadSecretsAndPin(secrets, pins, adapters.secretsFile, log)))
 
   const settings = new SettingsService(adapters.settingsDocument, log)
   notices.push(...settings.notices)
-  const admin = new AdminAccess(secrets)
+  const admin = new AdminAccess(pins, secrets)
   const events = new BridgeEventHub()
   const provider = new ProviderAccess(settings, secrets, log, adapters.sandbox)
   const sessions = new SessionRegistry(hostLog('sessions'), {

@@ -1,7 +1,7 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import type { SecretName } from '../../shared/contract'
+import { writeFileAtomic } from './atomic-write'
 
 export type StoredSecretName = SecretName | 'adminPinHash'
 
@@ -126,9 +126,11 @@ export class SecretStore {
 
   private persist(): Promise<void> {
     const snapshot = JSON.stringify({ version: 1, entries: Object.fromEntries(this.entries) }, null, 2)
-    // Writes are serialised so two quick updates cannot interleave and lose one another.
-    this.writeChain = this.writeChain.then(() => writePrivateFile(this.filePath, snapshot))
-    return this.writeChain
+    // Writes are serialised so two quick updates cannot interleave and lose one another. The chain itself
+    // never stays rejected: each caller sees its own write's failure, and the next write still runs.
+    const write = this.writeChain.then(() => writeFileAtomic(this.filePath, snapshot, { mode: 0o600 }))
+    this.writeChain = write.catch(() => undefined)
+    return write
   }
 }
 
@@ -138,13 +140,4 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined
   }
-}
-
-/** Atomic write of a file readable only by its owner. */
-async function writePrivateFile(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  const temporary = `${path}.${process.pid}.tmp`
-  await writeFile(temporary, content, { mode: 0o600 })
-  await chmod(temporary, 0o600)
-  await rename(temporary, path)
 }

@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createAppServices } from '../../../src/main/app-services'
 import { AdminAccess } from '../../../src/main/services/admin-access'
 import { hashPin, verifyPin } from '../../../src/main/services/admin-pin'
+import { AdminPinStore } from '../../../src/main/services/admin-pin-store'
 import { SecretStore, filePermissionsOnlyCipher } from '../../../src/main/services/secrets'
 import { nodeHostAdapters } from '../../../src/main/web/node-host'
 import { BridgeError } from '../../../src/shared/result'
@@ -15,10 +17,11 @@ const MINUTE = 60_000
 async function setup(options: { withPin?: boolean } = {}) {
   const dir = await tempDir()
   const secrets = new SecretStore(join(dir, 'secrets.json'), filePermissionsOnlyCipher)
-  if (options.withPin !== false) await secrets.set('adminPinHash', await hashPin(PIN))
+  const pins = new AdminPinStore(join(dir, 'admin-pin.json'))
+  if (options.withPin !== false) await pins.setHash(await hashPin(PIN))
   const clock = { now: 1_700_000_000_000 }
-  const admin = new AdminAccess(secrets, { now: () => clock.now })
-  return { admin, secrets, clock }
+  const admin = new AdminAccess(pins, secrets, { now: () => clock.now })
+  return { admin, secrets, pins, clock, dir }
 }
 
 function lockedError(run: () => void): BridgeError | undefined {
@@ -43,12 +46,15 @@ describe('AdminAccess without a PIN', () => {
   })
 
   it('setting a PIN stores only a hash and leaves the operator unlocked for the window', async () => {
-    const { admin, secrets, clock } = await setup({ withPin: false })
+    const { admin, secrets, dir, clock } = await setup({ withPin: false })
     await admin.setPin(PIN)
     expect(admin.hasPin()).toBe(true)
-    const stored = await secrets.get('adminPinHash')
+    // The hash lives in its own file, never in the encrypted secrets file.
+    expect(secrets.has('adminPinHash')).toBe(false)
+    const file = await readFile(join(dir, 'admin-pin.json'), 'utf8')
+    const stored = (JSON.parse(file) as { hash: string }).hash
     expect(stored).toMatch(/^scrypt\$/)
-    expect(stored).not.toContain(PIN)
+    expect(file).not.toContain(PIN)
     expect(admin.isLocked()).toBe(false)
     clock.now += 5 * MINUTE
     expect(admin.isLocked()).toBe(true)
@@ -115,9 +121,10 @@ describe('AdminAccess with a PIN', () => {
   it('honours custom limits', async () => {
     const dir = await tempDir()
     const secrets = new SecretStore(join(dir, 'secrets.json'), filePermissionsOnlyCipher)
-    await secrets.set('adminPinHash', await hashPin(PIN))
+    const pins = new AdminPinStore(join(dir, 'admin-pin.json'))
+    await pins.setHash(await hashPin(PIN))
     const clock = { now: 0 }
-    const admin = new AdminAccess(secrets, {
+    const admin = new AdminAccess(pins, secrets, {
       now: () => clock.now,
       freeAttempts: 1,
       firstLockoutMs: 1000,
