@@ -143,6 +143,43 @@ describe('AdminAccess with a PIN', () => {
   })
 })
 
+describe('AdminAccess lockout under pressure', () => {
+  it('counts guesses sent in parallel before any is checked, so a burst cannot slip past the lockout', async () => {
+    const { admin } = await setup()
+    const wrong = Array.from({ length: 10 }, () => admin.unlock('000000'))
+    const results = await Promise.all([...wrong, admin.unlock(PIN)])
+    // Five guesses are checked (four free, the fifth starts the lockout); all the rest, the right PIN too, wait.
+    expect(results.slice(0, 4)).toEqual(Array(4).fill({ unlocked: false, retryAfterMs: 0 }))
+    expect(results[4]).toEqual({ unlocked: false, retryAfterMs: 30_000 })
+    expect(results.slice(5)).toEqual(Array(6).fill({ unlocked: false, retryAfterMs: 30_000 }))
+    expect(admin.isLocked()).toBe(true)
+  }, 60_000)
+
+  it('keeps the failure count and the block across a restart', async () => {
+    const { admin, secrets, dir, clock } = await setup()
+    for (let attempt = 1; attempt <= 5; attempt += 1) await admin.unlock('000000')
+
+    const restart = async () => {
+      const pins = new AdminPinStore(join(dir, 'admin-pin.json'))
+      expect(await pins.load()).toBe('loaded')
+      return new AdminAccess(pins, secrets, { now: () => clock.now })
+    }
+    const again = await restart()
+    expect(await again.unlock(PIN)).toEqual({ unlocked: false, retryAfterMs: 30_000 })
+    clock.now += 30_000
+    // The count survived too: the next wrong guess doubles the lockout instead of being free.
+    expect(await (await restart()).unlock('000000')).toEqual({ unlocked: false, retryAfterMs: 60_000 })
+    clock.now += 60_000
+    expect(await (await restart()).unlock(PIN)).toEqual({ unlocked: true, retryAfterMs: 0 })
+  }, 60_000)
+
+  it('never blocks for longer than the cap, even if the clock was set back', async () => {
+    const { admin, pins, clock } = await setup()
+    await pins.setLockout(9, clock.now + 24 * 60 * MINUTE)
+    expect(await admin.unlock(PIN)).toEqual({ unlocked: false, retryAfterMs: 15 * MINUTE })
+  })
+})
+
 describe('admin PIN hashing', () => {
   it('salts every hash and verifies only the right PIN', async () => {
     const first = await hashPin('1234')

@@ -1,4 +1,4 @@
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rmdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
@@ -113,5 +113,22 @@ describe('SecretStore', () => {
     )
     expect(error).toBeInstanceOf(SecretStoreError)
     expect((error as Error).cause).toBe(cause)
+  })
+
+  it('a failed write rejects only its own caller: later writes still reach the disk, and no temp file is left', async () => {
+    const dir = await tempDir()
+    const path = join(dir, 'secrets.json')
+    const store = new SecretStore(path, filePermissionsOnlyCipher)
+    // A folder where the file should be makes the rename fail, the way a full or read-only disk would.
+    await mkdir(path)
+    await expect(store.set('providerApiKey', 'provider-111111')).rejects.toThrow()
+    expect(await readdir(dir)).toEqual(['secrets.json'])
+    await rmdir(path)
+    await store.set('llmApiKey', 'llm-222222')
+    const reloaded = new SecretStore(path, filePermissionsOnlyCipher)
+    await reloaded.load()
+    expect(await reloaded.get('llmApiKey')).toBe('llm-222222')
+    expect(await reloaded.get('providerApiKey')).toBe('provider-111111')
+    expect(await readdir(dir)).toEqual(['secrets.json'])
   })
 })
