@@ -22,10 +22,15 @@ describe('createAppServices', () => {
     expect(await readFile(backupPath, 'utf8')).toBe(damaged)
     expect(JSON.parse(await readFile(join(dir, 'secrets.json'), 'utf8'))).toEqual({ version: 1, entries: {} })
     expect(services.secrets.has('providerApiKey')).toBe(false)
-    expect(services.notices).toHaveLength(1)
+    expect(services.notices).toHaveLength(2)
     expect(services.notices[0]?.level).toBe('error')
     expect(services.notices[0]?.message).toContain('damaged')
     expect(services.notices[0]?.message).toContain(backupPath)
+    // No PIN file yet (a kiosk from before it existed): the PIN may have been in the lost file, so the admin
+    // panel stays locked until an operator recovers it, instead of opening for anyone.
+    expect(services.notices[1]).toMatchObject({ level: 'error' })
+    expect(services.notices[1]?.message).toContain('admin panel stays locked')
+    expect(services.admin.isLocked()).toBe(true)
     expect(lines.some((line) => line.level === 'error' && line.line.includes('secrets file damaged'))).toBe(
       true,
     )
