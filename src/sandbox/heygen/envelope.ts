@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   concurrencyLimit: 10007,
   /** guess: a malformed body. */
   invalidParameter: 400100,
+  /** guess: too many speech tasks queued for one session (the provider's rate limit answers 429). */
+  tooManyTasks: 10009,
 } as const
 
 export interface SuccessEnvelope<T> {
@@ -63,3 +65,5 @@ export const concurrencyLimitReached = (limit: number): RestError =>
   new RestError(400, ERROR_CODES.concurrencyLimit, `Concurrent session limit (${limit}) reached`)
 export const invalidParameter = (detail: string): RestError =>
   new RestError(400, ERROR_CODES.invalidParameter, `Invalid parameter: ${detail}`)
+export const tooManyTasks = (detail: string): RestError =>
+  new RestError(429, ERROR_CODES.tooManyTasks, `Too many tasks: ${detail}`)

@@ -5,7 +5,7 @@ import type { ResolvedSandboxOptions } from '../options'
 import { apiKeyAccepted, credentialsOf, type Credentials } from '../credentials'
 import type { SessionRegistry } from '../session/registry'
 import type { RestReply } from '../session/rest-reply'
-import { SessionClosedError, type RoomSession } from '../session/room-session'
+import { SessionClosedError, SpeechQueueFullError, type RoomSession } from '../session/room-session'
 import { SANDBOX_AVATARS } from '../session/avatars'
 import type { TokenStore } from './tokens'
 import {
@@ -15,6 +15,7 @@ import {
   sessionNotOpen,
   success,
   tokenEnvelope,
+  tooManyTasks,
   unauthorized,
 } from './envelope'
 import { newSessionSchema, sessionRequestSchema, taskRequestSchema, type NewSessionRequest } from './schemas'
@@ -117,6 +118,7 @@ export const REST_ROUTES: Readonly<Record<string, Handler>> = {
 export function errorReply(error: unknown): RestReply {
   if (error instanceof RestError) return { status: error.status, body: error.envelope }
   if (error instanceof SessionClosedError) return errorReply(sessionNotOpen())
+  if (error instanceof SpeechQueueFullError) return errorReply(tooManyTasks(error.message))
   if (error instanceof z.ZodError) return errorReply(invalidParameter(z.prettifyError(error)))
   if (error instanceof Error && error.name === 'BadRequestError')
     return errorReply(invalidParameter(error.message))

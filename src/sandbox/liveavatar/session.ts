@@ -239,9 +239,11 @@ export class LiveAvatarSession extends RoomSession {
         if (this.config.mode !== 'FULL') return
         this.sources.set(source, command.event_id ?? null)
         const type = command.event_type === 'avatar.speak_text' ? 'repeat' : 'talk'
-        this.speak(type, command.text, 'async', source).catch((error: unknown) =>
-          this.deps.log('warn', 'liveavatar: speech failed', { session: this.id, error: String(error) }),
-        )
+        this.speak(type, command.text, 'async', source).catch((error: unknown) => {
+          // No speak_ended will come for it (refused or not synthesised): forget its source here.
+          this.sources.delete(source)
+          this.deps.log('warn', 'liveavatar: speech failed', { session: this.id, error: String(error) })
+        })
         return
       }
       case 'avatar.interrupt':

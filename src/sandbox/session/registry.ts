@@ -1,11 +1,16 @@
 import type { Protocol, RoomSession, SessionSnapshot } from './room-session'
 
-/** Closed sessions stay listed for the control API; beyond this many the oldest are forgotten. */
-const CLOSED_HISTORY_LIMIT = 1000
+/**
+ * Closed sessions stay listed for the control API; beyond this many the oldest are forgotten. Each keeps a
+ * bounded task log (task-log.ts), so this bounds what a long-running sandbox remembers.
+ */
+export const CLOSED_HISTORY_LIMIT = 100
 
 /** Every session the sandbox has created, of both protocols, open and closed, in creation order. */
 export class SessionRegistry {
   private readonly sessions = new Map<string, RoomSession>()
+
+  constructor(private readonly closedHistoryLimit: number = CLOSED_HISTORY_LIMIT) {}
 
   add(session: RoomSession): void {
     this.sessions.set(session.id, session)
@@ -36,7 +41,7 @@ export class SessionRegistry {
   /** Called when a session closes: keeps its record, trimming the oldest closed ones. */
   forgetOldClosed(): void {
     const closed = [...this.sessions.values()].filter((session) => !session.isOpen)
-    for (const session of closed.slice(0, Math.max(0, closed.length - CLOSED_HISTORY_LIMIT))) {
+    for (const session of closed.slice(0, Math.max(0, closed.length - this.closedHistoryLimit))) {
       this.sessions.delete(session.id)
     }
   }

@@ -14,9 +14,10 @@ import { respond, type Persona } from '../speech/responder'
 import { Speaker, type SpeakerEvents } from '../speech/speaker'
 import { synthesize, type Voice } from '../speech/tts'
 import { lookOf, type SandboxAvatar } from './avatars'
+import { appendTask, type TaskRecord, type TaskType } from './task-log'
 
 export type Protocol = 'heygen' | 'liveavatar'
-export type TaskType = 'talk' | 'repeat'
+export type { TaskType } from './task-log'
 export type TaskMode = 'sync' | 'async'
 export type CloseReason =
   | 'stopped'
@@ -57,7 +58,7 @@ export interface SessionSnapshot {
   endReason?: string | null
   /** The client published a microphone track into the room. */
   microphonePublished: boolean
-  tasks: { type: TaskType; text: string; at: number }[]
+  tasks: TaskRecord[]
   /** LiveAvatar LITE only: the speech audio the app sent. */
   audioUtterances?: AudioUtteranceRecord[]
 }
@@ -91,6 +92,20 @@ export interface RoomShape {
 export interface SpokenTask {
   taskId: string
   durationMs: number
+}
+
+/**
+ * Speech tasks queued or playing at once, per session. A client flooding tasks would otherwise queue
+ * synthesis and audio without end; more are refused with SpeechQueueFullError.
+ */
+export const MAX_TASKS_IN_FLIGHT = 16
+
+/** Too many speech tasks queued: each front-end answers with its provider's rate-limit error. */
+export class SpeechQueueFullError extends Error {
+  constructor(id: string, limit: number) {
+    super(`session ${id} already has ${limit} speech tasks in flight`)
+    this.name = 'SpeechQueueFullError'
+  }
 }
 
 export class SessionClosedError extends Error {
@@ -212,8 +227,10 @@ export abstract class RoomSession {
     taskId: string = randomUUID(),
   ): Promise<SpokenTask> {
     this.assertOpen()
+    if (this.speaker.inFlight >= MAX_TASKS_IN_FLIGHT)
+      throw new SpeechQueueFullError(this.id, MAX_TASKS_IN_FLIGHT)
     this.touch()
-    this.tasks.push({ type, text, at: Date.now() })
+    appendTask(this.tasks, type, text)
     const spoken = type === 'talk' ? respond(text, this.config.persona) : text
     const pcm = synthesize(this.deps.registry, spoken, this.config.voice)
     const outcome = this.speaker.enqueue(taskId, spoken, pcm)

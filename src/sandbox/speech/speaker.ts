@@ -52,6 +52,11 @@ export class Speaker {
     return this.current !== undefined || this.queue.length > 0
   }
 
+  /** Utterances queued or playing: what RoomSession bounds. */
+  get inFlight(): number {
+    return this.queue.length + (this.current === undefined ? 0 : 1)
+  }
+
   /** Queues speech; resolves when it has been spoken or interrupted, rejects if synthesis failed. */
   enqueue(id: string, text: string, pcm: Promise<Int16Array>): Promise<TaskOutcome> {
     return new Promise((settle, fail) => {

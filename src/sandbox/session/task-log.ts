@@ -1,0 +1,23 @@
+export type TaskType = 'talk' | 'repeat'
+
+export interface TaskRecord {
+  type: TaskType
+  text: string
+  at: number
+}
+
+/**
+ * A session's task log stays listed after it closes (the registry remembers the most recent closed ones), so
+ * it is bounded in entries and in text: a client sending huge or endless tasks cannot grow the sandbox.
+ */
+export const TASK_LOG_LIMITS = {
+  /** Entries kept per session, newest last. */
+  maxRecords: 200,
+  /** Characters of each task's text kept (what is spoken has its own bound, MAX_SPEECH_CHARS). */
+  maxTextChars: 1000,
+} as const
+
+export function appendTask(log: TaskRecord[], type: TaskType, text: string, at: number = Date.now()): void {
+  log.push({ type, text: text.slice(0, TASK_LOG_LIMITS.maxTextChars), at })
+  if (log.length > TASK_LOG_LIMITS.maxRecords) log.splice(0, log.length - TASK_LOG_LIMITS.maxRecords)
+}
