@@ -1,6 +1,6 @@
 import { BridgeError } from '../../shared/result'
 import { hashPin, verifyPin } from './admin-pin'
-import type { AdminPinStore } from './admin-pin-store'
+import { ADMIN_PIN_RECOVERY_HINT, type AdminPinStore } from './admin-pin-store'
 import type { SecretStore } from './secrets'
 
 export interface AdminAccessOptions {
@@ -68,6 +68,12 @@ export class AdminAccess {
     await counted.catch(() => undefined)
 
     await this.adoptProvisionedPin()
+    // No PIN can match: say so on the PIN form itself, where the operator is (the notices sit behind the lock).
+    if (this.pins.state === 'recovery-needed')
+      throw new BridgeError({
+        code: 'admin-locked',
+        message: `The admin PIN could not be read, so no PIN can open this panel. ${ADMIN_PIN_RECOVERY_HINT}`,
+      })
     const stored = this.pins.hash
     const open = this.pins.state === 'none'
     if (open || (stored !== undefined && (await verifyPin(pin, stored)))) {

@@ -25,6 +25,11 @@ export const ADMIN_PIN_FILE = 'admin-pin.json'
 /** An operator with access to the data folder creates this (any content) to remove the PIN at the next start. */
 export const RESET_ADMIN_PIN_FILE = 'reset-admin-pin'
 
+/** What the operator is told wherever a PIN that cannot be read keeps the panel locked. */
+export const ADMIN_PIN_RECOVERY_HINT =
+  `To open the admin panel, start the kiosk with a provisioning file that sets admin.pin (--config), or ` +
+  `place an empty file named "${RESET_ADMIN_PIN_FILE}" in the data folder and restart, then set a new PIN.`
+
 export type PinFileStatus = 'loaded' | 'missing' | 'damaged'
 
 /**

@@ -2,14 +2,10 @@ import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Notice } from '../../shared/contract'
-import { RESET_ADMIN_PIN_FILE, type AdminPinStore } from './admin-pin-store'
+import { ADMIN_PIN_RECOVERY_HINT, RESET_ADMIN_PIN_FILE, type AdminPinStore } from './admin-pin-store'
 import { backupFile } from './json-document'
 import type { Logger } from './logger'
 import { SecretStoreError, type SecretStore } from './secrets'
-
-const RECOVERY_HINT =
-  `To open the admin panel, start the kiosk with a provisioning file that sets admin.pin (--config), or ` +
-  `place an empty file named "${RESET_ADMIN_PIN_FILE}" in the data folder and restart, then set a new PIN.`
 
 /**
  * Loads the keys and the admin PIN at start-up. Rule: nothing found damaged on disk ever lowers protection.
@@ -40,7 +36,7 @@ export async function loadSecretsAndPin(
     const copy = backupFile(pins.filePath, 'damaged')
     notices.push({
       level: 'error',
-      message: `The admin PIN file is damaged, so the admin panel stays locked. ${RECOVERY_HINT}`,
+      message: `The admin PIN file is damaged, so the admin panel stays locked. ${ADMIN_PIN_RECOVERY_HINT}`,
     })
     log.error('admin PIN file damaged; admin panel locked until recovery', { backup: copy })
   }
@@ -61,7 +57,7 @@ export async function loadSecretsAndPin(
       await pins.requireRecovery()
       notices.push({
         level: 'error',
-        message: `The admin PIN was kept in that file and cannot be read, so the admin panel stays locked. ${RECOVERY_HINT}`,
+        message: `The admin PIN was kept in that file and cannot be read, so the admin panel stays locked. ${ADMIN_PIN_RECOVERY_HINT}`,
       })
       log.error('admin PIN lost with the secrets file; admin panel locked until recovery')
     }

@@ -97,8 +97,11 @@ describe('start-up with damaged secrets or PIN (the admin panel never opens by a
         expect(text).toMatch(/admin panel stays locked/)
         expect(text).toMatch(/admin\.pin/)
         expect(text).toMatch(/reset-admin-pin/)
-        // No PIN is known, so none opens the panel; the mutating calls stay refused.
-        expect(await unlock(services, PIN)).toMatchObject({ value: { unlocked: false } })
+        // No PIN is known, so none opens the panel, and the PIN form says how to recover.
+        expect(await unlock(services, PIN)).toMatchObject({
+          ok: false,
+          error: { code: 'admin-locked', message: expect.stringMatching(/reset-admin-pin/) as string },
+        })
         expect(await services.dispatch('setAdminPin', { pin: '1111' }, context)).toMatchObject({
           ok: false,
           error: { code: 'admin-locked' },
@@ -136,7 +139,7 @@ describe('start-up with damaged secrets or PIN (the admin panel never opens by a
         level: 'error',
         message: expect.stringMatching(/admin PIN file is damaged/) as string,
       })
-      expect(await unlock(services, PIN)).toMatchObject({ value: { unlocked: false } })
+      expect(await unlock(services, PIN)).toMatchObject({ ok: false, error: { code: 'admin-locked' } })
     })
     expect((await readdir(dir)).some((name) => name.startsWith('admin-pin.damaged-'))).toBe(true)
     // Still locked after another restart: damage never heals into an open kiosk.
