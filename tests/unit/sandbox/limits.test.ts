@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index'
+import { TOKEN_LIMITS, TokenStore } from '../../../src/sandbox/heygen/tokens'
 import { ProcessRegistry } from '../../../src/sandbox/processes'
 import { CLOSED_HISTORY_LIMIT, SessionRegistry } from '../../../src/sandbox/session/registry'
 import { MAX_TASKS_IN_FLIGHT, type RoomSession } from '../../../src/sandbox/session/room-session'
@@ -49,6 +50,24 @@ describe('session registry', () => {
     for (let i = 0; i < CLOSED_HISTORY_LIMIT + 10; i++) registry.add(fake(`c${i}`, false))
     registry.forgetOldClosed()
     expect(registry.all()).toHaveLength(CLOSED_HISTORY_LIMIT)
+  })
+})
+
+describe('legacy token store', () => {
+  it('remembers at most the limit of unused and of claimed tokens, forgetting the oldest', () => {
+    const store = new TokenStore()
+    const first = store.issue()
+    for (let i = 0; i < TOKEN_LIMITS.maxUnused; i++) store.issue()
+    expect(store.status(first)).toBe('unknown')
+    const claimed: string[] = []
+    for (let i = 0; i <= TOKEN_LIMITS.maxClaimed; i++) {
+      const token = store.issue()
+      store.claim(token, `session-${i}`)
+      claimed.push(token)
+    }
+    expect(store.status(claimed[0]!)).toBe('unknown')
+    expect(store.sessionOf(claimed.at(-1)!)).toBe(`session-${TOKEN_LIMITS.maxClaimed}`)
+    expect(store.status(claimed[1]!)).toBe('used')
   })
 })
 
