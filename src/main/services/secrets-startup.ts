@@ -23,7 +23,8 @@ export async function loadSecretsAndPin(
 
   // Physical access to the data folder is proof enough: whoever can place this file can also replace the app.
   const resetFile = join(dirname(secretsFile), RESET_ADMIN_PIN_FILE)
-  if (existsSync(resetFile)) {
+  const resetUsed = existsSync(resetFile)
+  if (resetUsed) {
     await pins.setHash(undefined)
     await rm(resetFile, { force: true })
     pinFile = 'loaded'
@@ -33,20 +34,33 @@ export async function loadSecretsAndPin(
     })
     log.warn('admin PIN removed by the reset file in the data folder')
   } else if (pinFile === 'damaged') {
-    const copy = backupFile(pins.filePath, 'damaged')
+    // The store is already locked in memory; keeping a copy and writing the locked state down are best effort
+    // (the file may be unreadable to us too), and the write means the next start does not copy it again.
+    const copy = attempt(() => backupFile(pins.filePath, 'damaged'))
+    await pins
+      .requireRecovery()
+      .catch((error: unknown) => log.error('admin PIN file not rewritten', { error }))
     notices.push({
       level: 'error',
       message: `The admin PIN file is damaged, so the admin panel stays locked. ${ADMIN_PIN_RECOVERY_HINT}`,
     })
     log.error('admin PIN file damaged; admin panel locked until recovery', { backup: copy })
+  } else if (pins.state === 'recovery-needed') {
+    notices.push({
+      level: 'error',
+      message: `The admin PIN could not be read, so the admin panel stays locked. ${ADMIN_PIN_RECOVERY_HINT}`,
+    })
   }
 
   try {
     await secrets.load()
   } catch (error) {
     if (!(error instanceof SecretStoreError)) throw error
-    const copy = backupFile(secretsFile, 'damaged')
-    await secrets.reset()
+    const copy = attempt(() => backupFile(secretsFile, 'damaged'))
+    // The keys are dropped in memory at once; a disk that refuses the rewrite must not stop the kiosk starting.
+    await secrets
+      .reset()
+      .catch((failure: unknown) => log.error('secrets file not rewritten', { error: failure }))
     notices.push({
       level: 'error',
       message: `${error.message} A copy of the damaged file was kept at ${copy}.`,
@@ -64,13 +78,24 @@ export async function loadSecretsAndPin(
     return notices
   }
 
-  if (pinFile === 'missing') {
-    // Migration: the PIN hash moves out of the secrets file into its own; a kiosk without a PIN records that,
-    // so that a later unreadable secrets file cannot be mistaken for one that held a PIN.
-    const hash = await secrets.get('adminPinHash')
+  // Migration: the PIN hash moves out of the secrets file into its own; a kiosk without a PIN records that, so
+  // that a later unreadable secrets file cannot be mistaken for one that held a PIN. A hash found there later
+  // was written by a provisioning file (`admin.pin`) and is taken over too, unless the reset file just ran.
+  const hash = await secrets.get('adminPinHash')
+  if (hash !== undefined && resetUsed) {
+    await secrets.clear('adminPinHash')
+  } else if (hash !== undefined || pinFile === 'missing') {
     await pins.setHash(hash)
     if (hash !== undefined) await secrets.clear('adminPinHash')
     log.info('admin PIN moved to its own file', { hadPin: hash !== undefined })
   }
   return notices
+}
+
+function attempt<T>(run: () => T): T | undefined {
+  try {
+    return run()
+  } catch {
+    return undefined
+  }
 }

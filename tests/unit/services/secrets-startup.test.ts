@@ -142,10 +142,12 @@ describe('start-up with damaged secrets or PIN (the admin panel never opens by a
       expect(await unlock(services, PIN)).toMatchObject({ ok: false, error: { code: 'admin-locked' } })
     })
     expect((await readdir(dir)).some((name) => name.startsWith('admin-pin.damaged-'))).toBe(true)
-    // Still locked after another restart: damage never heals into an open kiosk.
+    // Still locked after another restart: damage never heals into an open kiosk. It is copied aside only once.
     await withServices(dir, async (services) => {
       expect(services.admin.isLocked()).toBe(true)
+      expect(services.notices.map((notice) => notice.message).join(' ')).toMatch(/reset-admin-pin/)
     })
+    expect((await readdir(dir)).filter((name) => name.startsWith('admin-pin.damaged-'))).toHaveLength(1)
 
     await writeFile(join(dir, 'reset-admin-pin'), '')
     await withServices(dir, async (services) => {
@@ -162,5 +164,30 @@ describe('start-up with damaged secrets or PIN (the admin panel never opens by a
       expect(services.admin.isLocked()).toBe(true)
       expect(await unlock(services, '246802')).toMatchObject({ value: { unlocked: true } })
     })
+  }, 60_000)
+
+  it('a PIN a provisioning file set is taken over at the next start, even if nobody unlocked in between', async () => {
+    const dir = await tempDir()
+    await withServices(dir, async (services) => {
+      const provisioning = join(dir, 'provision.json')
+      await writeFile(provisioning, JSON.stringify({ admin: { pin: '135790' } }))
+      await applyProvisioningFile(provisioning, services)
+      expect(services.admin.isLocked()).toBe(true)
+    })
+    await withServices(dir, async (services) => {
+      expect(services.secrets.has('adminPinHash')).toBe(false)
+      expect(await readFile(join(dir, 'admin-pin.json'), 'utf8')).toContain('scrypt$')
+      await services.secrets.set('providerApiKey', 'provider-key-123456')
+    })
+    // Now the keyring can no longer decrypt the keys: the PIN, in its own file, still holds.
+    await withServices(
+      dir,
+      async (services) => {
+        expect(services.secrets.has('providerApiKey')).toBe(false)
+        expect(services.admin.isLocked()).toBe(true)
+        expect(await unlock(services, '135790')).toMatchObject({ value: { unlocked: true } })
+      },
+      keyringLocked,
+    )
   }, 60_000)
 })
