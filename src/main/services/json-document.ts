@@ -16,7 +16,11 @@ export class UnreadableDocumentError extends Error {
   }
 }
 
-/** The part of `Conf` / `electron-store` we rely on: both share this API, so both hosts use one adapter. */
+/**
+ * The part of `Conf` / `electron-store` we rely on: both share this API, so both hosts use one adapter. Conf
+ * writes through `atomically` (temporary file, fsync, rename, temporary removed on error), the same guarantees
+ * `writeFileAtomic` gives the files we write ourselves; only under `SNAP` does it write in place.
+ */
 export interface ConfLike {
   readonly path: string
   store: Record<string, unknown>
