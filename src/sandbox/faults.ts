@@ -1,8 +1,11 @@
 import { z } from 'zod'
 import { SESSION_END_REASONS } from './liveavatar/events'
 
-const path = z.string().startsWith('/')
-const target = z.string().min(1)
+const path = z.string().startsWith('/').max(2048)
+const target = z.string().min(1).max(200)
+
+/** Armed faults of each kind (rest, delay) waiting at once; a test arms a handful, so more is a mistake. */
+export const MAX_ARMED_FAULTS = 100
 
 /** The control API's fault shapes; one fault per request. */
 export const faultSchema = z.discriminatedUnion('type', [
@@ -12,7 +15,7 @@ export const faultSchema = z.discriminatedUnion('type', [
     status: z.number().int().min(100).max(599),
     times: z.number().int().positive().default(1),
     code: z.number().int().optional(),
-    message: z.string().optional(),
+    message: z.string().max(1000).optional(),
     /** Sent as Retry-After, e.g. with a 429. */
     retryAfterSeconds: z.number().int().min(0).optional(),
   }),
@@ -53,9 +56,12 @@ export class FaultTable {
   private readonly delays: DelayFault[] = []
   refuseSessions = false
 
-  arm(fault: RestFault | DelayFault): void {
-    if (fault.type === 'rest') this.failures.push({ ...fault })
-    else this.delays.push({ ...fault })
+  /** False, arming nothing, when MAX_ARMED_FAULTS of that kind are already waiting. */
+  arm(fault: RestFault | DelayFault): boolean {
+    const list: (RestFault | DelayFault)[] = fault.type === 'rest' ? this.failures : this.delays
+    if (list.length >= MAX_ARMED_FAULTS) return false
+    list.push({ ...fault })
+    return true
   }
 
   takeFailure(requestPath: string): InjectedFailure | undefined {

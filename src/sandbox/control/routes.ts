@@ -67,7 +67,8 @@ export function applyFault(fault: Fault, ctx: Pick<ControlContext, 'sessions' | 
   switch (fault.type) {
     case 'rest':
     case 'delay':
-      ctx.faults.arm(fault)
+      if (!ctx.faults.arm(fault))
+        return { status: 429, body: { error: 'too many armed faults: DELETE /__sandbox/faults first' } }
       return { status: 200, body: { ok: true, armed: fault } }
     case 'refuse-sessions':
       ctx.faults.refuseSessions = fault.on

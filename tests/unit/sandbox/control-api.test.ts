@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MAX_ARMED_FAULTS } from '../../../src/sandbox/faults'
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index'
 
 const API_KEY = 'control-api-key'
@@ -48,6 +49,24 @@ describe('the control API refuses foreign origins', () => {
     const plain = await fetch(`${sandbox.baseUrl}/__sandbox/health`)
     expect(plain.status).toBe(200)
     expect(plain.headers.get('access-control-allow-origin')).toBeNull()
+  })
+})
+
+describe('the control API bounds armed faults', () => {
+  it('answers 429 beyond MAX_ARMED_FAULTS, and accepts again once cleared', async () => {
+    const sandbox = await startSandbox({ port: 0, apiKey: API_KEY })
+    try {
+      const fault = { type: 'rest', path: '/v1/never.called', status: 500 }
+      for (let i = 0; i < MAX_ARMED_FAULTS; i++) sandbox.injectFault(fault)
+      const arm = (): Promise<Response> =>
+        fetch(`${sandbox.baseUrl}/__sandbox/faults`, { method: 'POST', body: JSON.stringify(fault) })
+      expect((await arm()).status).toBe(429)
+      expect(() => sandbox.injectFault(fault)).toThrow(/not applied/)
+      await fetch(`${sandbox.baseUrl}/__sandbox/faults`, { method: 'DELETE' })
+      expect((await arm()).status).toBe(200)
+    } finally {
+      await sandbox.close()
+    }
   })
 })
 

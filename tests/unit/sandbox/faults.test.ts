@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FaultTable, faultSchema } from '../../../src/sandbox/faults'
+import { FaultTable, faultSchema, MAX_ARMED_FAULTS } from '../../../src/sandbox/faults'
 
 describe('fault shapes', () => {
   it('accepts each documented fault', () => {
@@ -84,5 +84,24 @@ describe('FaultTable', () => {
     table.refuseSessions = true
     table.clear()
     expect(table.summary()).toEqual({ rest: [], delay: [], refuseSessions: false })
+  })
+
+  it('arms at most MAX_ARMED_FAULTS of each kind, refusing beyond', () => {
+    const table = new FaultTable()
+    for (let i = 0; i < MAX_ARMED_FAULTS; i++)
+      expect(table.arm({ type: 'rest', path: `/p${i}`, status: 500, times: 1 })).toBe(true)
+    expect(table.arm({ type: 'rest', path: '/more', status: 500, times: 1 })).toBe(false)
+    expect(table.arm({ type: 'delay', path: '/p', ms: 5, times: 1 })).toBe(true)
+    expect(table.summary().rest).toHaveLength(MAX_ARMED_FAULTS)
+    expect(table.takeFailure('/more')).toBeUndefined()
+  })
+
+  it('bounds the strings a fault carries', () => {
+    const long = 'x'.repeat(5000)
+    expect(faultSchema.safeParse({ type: 'rest', path: `/${long}`, status: 500 }).success).toBe(false)
+    expect(faultSchema.safeParse({ type: 'rest', path: '/p', status: 500, message: long }).success).toBe(
+      false,
+    )
+    expect(faultSchema.safeParse({ type: 'disconnect', session: long }).success).toBe(false)
   })
 })
