@@ -24,7 +24,8 @@ export { WAYNE_AVATAR_ID } from './liveavatar/catalog'
  *   `/start` returns (`/v1/sessions/{id}/ws?token=…`);
  * - LiveKit signalling for both at `/rtc` (the `livekit_url` / `url` is this same host);
  * - the control API: `GET /__sandbox/health`, `GET /__sandbox/sessions`,
- *   `POST /__sandbox/sessions/{id}/user-says {text}`, `GET|POST|DELETE /__sandbox/faults`.
+ *   `POST /__sandbox/sessions/{id}/user-says {text}`, `GET|POST|DELETE /__sandbox/faults`, unless
+ *   `controlApi: false` (then 404; the methods below work either way).
  * Browsers may call it from loopback pages and `allowedOrigins` only (credentialed CORS, exact origin).
  */
 export interface Sandbox {
