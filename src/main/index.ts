@@ -48,6 +48,8 @@ async function start(): Promise<void> {
   if (launch.config !== undefined) {
     try {
       await applyProvisioningFile(resolve(launch.config), services)
+      // A provisioned PIN protects the panel from this start on, not from the next unlock.
+      await services.admin.adoptProvisionedPin()
     } catch (error) {
       if (!(error instanceof ProvisioningError)) throw error
       process.stderr.write(

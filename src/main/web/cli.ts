@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   if (args.config !== undefined) {
     try {
       await applyProvisioningFile(resolve(args.config), services)
+      // A provisioned PIN protects the panel from this start on, not from the next unlock.
+      await services.admin.adoptProvisionedPin()
     } catch (error) {
       if (!(error instanceof ProvisioningError)) throw error
       const details = error.fields.map((field) => `  ${field.path}: ${field.message}`).join('\n')
