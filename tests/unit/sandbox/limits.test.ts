@@ -173,7 +173,8 @@ describe('speech tasks in flight', () => {
         '/v1/streaming.task',
         {
           session_id: sessionId,
-          text: 'A sentence long enough to keep the queue busy.',
+          // About 30 s of speech each: none finishes (and frees its place) while the test runs, even slowly.
+          text: 'A sentence long enough to keep the queue busy. '.repeat(10),
           task_type: 'repeat',
           task_mode: 'async',
         },
