@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { writeFileAtomic } from './atomic-write'
+import { parseJsonOrUndefined, SerialFileWriter } from './atomic-write'
 
 /**
  * `none`: no PIN was ever set (first-run setup, the kiosk is open).
@@ -39,9 +39,12 @@ export type PinFileStatus = 'loaded' | 'missing' | 'damaged'
  */
 export class AdminPinStore {
   private record: PinFile = { version: 1, state: 'none', failedAttempts: 0, blockedUntil: 0 }
-  private writeChain: Promise<void> = Promise.resolve()
 
-  constructor(readonly filePath: string) {}
+  private readonly writer: SerialFileWriter
+
+  constructor(readonly filePath: string) {
+    this.writer = new SerialFileWriter(filePath)
+  }
 
   /** A damaged file leaves the store in `recovery-needed`: an unreadable PIN never opens the kiosk. */
   async load(): Promise<PinFileStatus> {
@@ -53,7 +56,7 @@ export class AdminPinStore {
       this.record = { ...this.record, state: 'recovery-needed', hash: undefined }
       return 'damaged'
     }
-    const parsed = PinFileSchema.safeParse(safeJson(text))
+    const parsed = PinFileSchema.safeParse(parseJsonOrUndefined(text))
     if (!parsed.success || (parsed.data.state === 'set' && parsed.data.hash === undefined)) {
       this.record = { ...this.record, state: 'recovery-needed', hash: undefined }
       return 'damaged'
@@ -104,17 +107,6 @@ export class AdminPinStore {
 
   private persist(): Promise<void> {
     const snapshot = JSON.stringify(this.record, null, 2)
-    // Serialised like the secrets file, and a failed write never blocks the next one.
-    const write = this.writeChain.then(() => writeFileAtomic(this.filePath, snapshot, { mode: 0o600 }))
-    this.writeChain = write.catch(() => undefined)
-    return write
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
+    return this.writer.write(snapshot)
   }
 }

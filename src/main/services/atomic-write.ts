@@ -48,3 +48,31 @@ async function syncFolder(folder: string): Promise<void> {
     // The data is already synced; only the rename's durability is left to the file system.
   }
 }
+
+/**
+ * Atomic writes to one file, one at a time, so two quick updates cannot interleave and lose one another. The
+ * queue never stays rejected: each caller sees its own write's failure, and the next write still runs.
+ */
+export class SerialFileWriter {
+  private chain: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly path: string,
+    private readonly mode = 0o600,
+  ) {}
+
+  write(content: string): Promise<void> {
+    const write = this.chain.then(() => writeFileAtomic(this.path, content, { mode: this.mode }))
+    this.chain = write.catch(() => undefined)
+    return write
+  }
+}
+
+/** A stored JSON file's content, or undefined when it is not JSON (the caller's schema then reports it). */
+export function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import type { SecretName } from '../../shared/contract'
-import { writeFileAtomic } from './atomic-write'
+import { parseJsonOrUndefined, SerialFileWriter } from './atomic-write'
 
 export type StoredSecretName = SecretName | 'adminPinHash'
 
@@ -51,12 +51,15 @@ export class SecretStoreError extends Error {
 export class SecretStore {
   private entries = new Map<StoredSecretName, string>()
   private readonly plainCache = new Map<StoredSecretName, string>()
-  private writeChain: Promise<void> = Promise.resolve()
+
+  private readonly writer: SerialFileWriter
 
   constructor(
     private readonly filePath: string,
     private readonly cipher: SecretCipher,
-  ) {}
+  ) {
+    this.writer = new SerialFileWriter(filePath)
+  }
 
   async load(): Promise<void> {
     let text: string
@@ -66,7 +69,7 @@ export class SecretStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
       throw error
     }
-    const parsed = SecretsFileSchema.safeParse(safeJson(text))
+    const parsed = SecretsFileSchema.safeParse(parseJsonOrUndefined(text))
     if (!parsed.success)
       throw new SecretStoreError(`The secrets file ${this.filePath} is damaged; re-enter the keys.`)
     this.entries = new Map(Object.entries(parsed.data.entries) as [StoredSecretName, string][])
@@ -126,18 +129,6 @@ export class SecretStore {
 
   private persist(): Promise<void> {
     const snapshot = JSON.stringify({ version: 1, entries: Object.fromEntries(this.entries) }, null, 2)
-    // Writes are serialised so two quick updates cannot interleave and lose one another. The chain itself
-    // never stays rejected: each caller sees its own write's failure, and the next write still runs.
-    const write = this.writeChain.then(() => writeFileAtomic(this.filePath, snapshot, { mode: 0o600 }))
-    this.writeChain = write.catch(() => undefined)
-    return write
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
+    return this.writer.write(snapshot)
   }
 }

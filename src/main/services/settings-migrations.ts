@@ -1,4 +1,4 @@
-import { SETTINGS_VERSION } from '../../shared/settings/schema'
+import { isPlainObject, SETTINGS_VERSION } from '../../shared/settings/schema'
 
 export type SettingsData = Record<string, unknown>
 
@@ -24,8 +24,8 @@ export const SETTINGS_MIGRATIONS: readonly SettingsMigration[] = [
     describe:
       'provider kinds: a kiosk set up before LiveAvatar runs the legacy HeyGen API, with its avatar kept',
     migrate: (data) => {
-      const provider = isRecord(data.provider) ? data.provider : {}
-      const avatar = isRecord(data.avatar) ? data.avatar : {}
+      const provider = isPlainObject(data.provider) ? data.provider : {}
+      const avatar = isPlainObject(data.avatar) ? data.avatar : {}
       return {
         ...data,
         provider: { ...provider, kind: 'heygen' },
@@ -35,10 +35,6 @@ export const SETTINGS_MIGRATIONS: readonly SettingsMigration[] = [
     },
   },
 ]
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 export type MigrationOutcome =
   | { kind: 'current'; data: SettingsData }

@@ -232,7 +232,7 @@ export const SettingsPatchSchema = toPatchSchema(
   SettingsSections.omit({ version: true }),
 ) as z.ZodType<SettingsPatch>
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
