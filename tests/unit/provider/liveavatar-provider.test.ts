@@ -35,10 +35,16 @@ function token(overrides: Partial<SessionToken> = {}): SessionToken {
 
 function hooks(controller = new AbortController()) {
   const created: string[] = []
+  const stopped: string[] = []
   return {
     created,
+    stopped,
     controller,
-    hooks: { signal: controller.signal, onSessionCreated: (id: string) => created.push(id) },
+    hooks: {
+      signal: controller.signal,
+      onSessionCreated: (id: string) => created.push(id),
+      onSessionStopped: (id: string) => stopped.push(id),
+    },
   }
 }
 
@@ -172,7 +178,7 @@ describe('LiveAvatar provider: SDK quirks', () => {
   it('stop() while CONNECTING does nothing in the SDK: the adapter waits for start() to settle, then stops', async () => {
     const connect = deferred()
     FakeSdk.nextConnect = () => connect.promise
-    const { hooks: startHooks, controller } = hooks()
+    const { hooks: startHooks, controller, stopped } = hooks()
     const started = createLiveAvatarProvider({ connectingGraceMs: 5_000 }).start(token(), OPTIONS, startHooks)
     started.catch(() => undefined)
     await flush()
@@ -187,6 +193,23 @@ describe('LiveAvatar provider: SDK quirks', () => {
     expect(sdk().stopRequests).toHaveLength(1)
     expect(sdk().state).toBe('DISCONNECTED')
     expect(sdk().room.state).toBe('disconnected')
+    // Confirmed at the provider, so the controller need not hand it to main.
+    expect(stopped).toEqual(['session-1'])
+  })
+
+  it('an abandoned start whose POST /stop fails does not claim the session was stopped', async () => {
+    const connect = deferred()
+    FakeSdk.nextConnect = () => connect.promise
+    const { hooks: startHooks, controller, stopped } = hooks()
+    const started = createLiveAvatarProvider({ connectingGraceMs: 5_000 }).start(token(), OPTIONS, startHooks)
+    started.catch(() => undefined)
+    await flush()
+    sdk().stopReply = () => Promise.reject(sessionApiError('Internal error', 5000, 502))
+    controller.abort()
+    connect.resolve()
+    await expect(started).rejects.toThrow('abandoned')
+    expect(sdk().stopRequests).toHaveLength(1)
+    expect(stopped).toEqual([])
   })
 
   it('a LITE start() that hangs forever is ended by the abort: the room is left and the session stopped', async () => {

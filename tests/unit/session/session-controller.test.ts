@@ -20,7 +20,9 @@ class FakeSession implements AvatarSession {
   readonly capabilities = { speaksText: true, speaksAudio: false, voiceChat: true }
   stopCalls = 0
   keepAliveCalls = 0
-  stopBehaviour: 'ok' | 'fail' | 'hang' = 'ok'
+  stopBehaviour: 'ok' | 'fail' | 'hang' | 'manual' = 'ok'
+  /** With `manual`: ends the stop in progress. */
+  finishStop: (() => void) | undefined
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>()
 
   constructor(
@@ -58,12 +60,20 @@ class FakeSession implements AvatarSession {
     this.stopCalls += 1
     if (this.stopBehaviour === 'hang') return new Promise(() => undefined)
     if (this.stopBehaviour === 'fail') return Promise.reject(new Error('stop failed'))
+    if (this.stopBehaviour === 'manual')
+      return new Promise((resolve) => {
+        this.finishStop = () => {
+          this.onStop(this)
+          resolve()
+        }
+      })
     this.onStop(this)
     return Promise.resolve()
   }
 }
 
-type Outcome = 'ok' | 'hang' | Error | { createThenFail: Error }
+/** `stopOnAbort`: hangs until the controller gives up, then stops what it created (as the real providers do). */
+type Outcome = 'ok' | 'hang' | Error | { createThenFail: Error } | { stopOnAbort: 'ok' | 'fail' }
 
 /** A provider whose starts succeed, fail or hang as the test scripts them, and which counts open sessions. */
 class FakeProvider implements AvatarProvider {
@@ -81,6 +91,21 @@ class FakeProvider implements AvatarProvider {
     const outcome = this.outcomes.shift() ?? 'ok'
     if (outcome instanceof Error) return Promise.reject(outcome)
     const session = this.create(hooks)
+    if (typeof outcome === 'object' && 'stopOnAbort' in outcome) {
+      session.stopBehaviour = outcome.stopOnAbort
+      return new Promise((_resolve, reject) => {
+        hooks.signal.addEventListener('abort', () => {
+          // Rejects only after the stop settled, as the providers' `await session.stop()` before rethrowing.
+          void session
+            .stop()
+            .then(
+              () => hooks.onSessionStopped?.(session.id),
+              () => undefined,
+            )
+            .then(() => reject(new DOMException('abandoned', 'AbortError')))
+        })
+      })
+    }
     if (typeof outcome === 'object') {
       this.open.delete(session.id)
       return Promise.reject(outcome.createThenFail)
@@ -143,6 +168,7 @@ describe('SessionController', () => {
   let mintToken: ReturnType<typeof vi.fn<() => Promise<SessionToken>>>
   let controller: SessionController
   let leaseCounter: number
+  let startOptions: ReturnType<typeof vi.fn<() => AvatarStartOptions>>
 
   beforeEach(() => {
     vi.useFakeTimers({ now: 1_000_000 })
@@ -161,10 +187,11 @@ describe('SessionController', () => {
         lease: `L${leaseCounter}`,
       }
     })
+    startOptions = vi.fn(() => OPTIONS)
     controller = new SessionController({
       mintToken,
       provider,
-      startOptions: () => OPTIONS,
+      startOptions,
       reportSession: (lease, sessionId, state) => reports.push({ lease, sessionId, state }),
       log: () => undefined,
       network,
@@ -300,6 +327,83 @@ describe('SessionController', () => {
     expect(reports).toContainEqual({ lease: 'L1', sessionId: 'S1', state: 'stopped' })
     await vi.advanceTimersByTimeAsync(1000)
     expect(controller.snapshot).toMatchObject({ state: 'live', sessionId: 'S2' })
+  })
+
+  it('reports a timed-out start that the provider then stopped as stopped, not abandoned', async () => {
+    provider.outcomes = [{ stopOnAbort: 'ok' }]
+    controller.start()
+    await settle()
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(provider.sessions[0]?.stopCalls).toBe(1)
+    expect(provider.open.size).toBe(0)
+    expect(reports).toEqual([
+      { lease: 'L1', sessionId: 'S1', state: 'started' },
+      { lease: 'L1', sessionId: 'S1', state: 'stopped' },
+    ])
+    expect(controller.snapshot).toMatchObject({ state: 'reconnecting', failures: 1 })
+  })
+
+  it('hands a timed-out start to main when the provider could not stop it', async () => {
+    provider.outcomes = [{ stopOnAbort: 'fail' }]
+    controller.start()
+    await settle()
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(provider.sessions[0]?.stopCalls).toBe(1)
+    expect(reports).toEqual([
+      { lease: 'L1', sessionId: 'S1', state: 'started' },
+      { lease: 'L1', sessionId: 'S1', state: 'abandoned' },
+    ])
+  })
+
+  it('shows start options that cannot be built as a failed attempt, and retries', async () => {
+    startOptions.mockImplementationOnce(() => {
+      throw new Error('The avatar name is missing')
+    })
+    controller.start()
+    await settle()
+    expect(controller.snapshot).toMatchObject({
+      state: 'reconnecting',
+      failures: 1,
+      message: 'The avatar name is missing',
+    })
+    expect(provider.hooks).toHaveLength(0)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(controller.snapshot).toMatchObject({ state: 'live', sessionId: 'S1' })
+  })
+
+  it('resolves a second stop() only after the first one’s provider stop finished', async () => {
+    controller.start()
+    await settle()
+    const session = provider.last
+    session.stopBehaviour = 'manual'
+    const first = controller.stop('operator')
+    let secondDone = false
+    const second = controller.stop('disposed').then(() => {
+      secondDone = true
+    })
+    await settle()
+    expect(secondDone).toBe(false)
+    expect(session.stopCalls).toBe(1)
+    session.finishStop?.()
+    await Promise.all([first, second])
+    expect(provider.open.size).toBe(0)
+    expect(reports).toContainEqual({ lease: 'L1', sessionId: 'S1', state: 'stopped' })
+  })
+
+  it('starts the next session only after a stop in flight has finished', async () => {
+    controller.start()
+    await settle()
+    const first = provider.last
+    first.stopBehaviour = 'manual'
+    const stopping = controller.stop('operator')
+    controller.start('visitor')
+    await settle()
+    expect(mintToken).toHaveBeenCalledTimes(1)
+    first.finishStop?.()
+    await stopping
+    await settle()
+    expect(controller.snapshot).toMatchObject({ state: 'live', sessionId: 'S2' })
+    expect(provider.maxOpen).toBe(1)
   })
 
   it('hands a session it cannot stop to main', async () => {

@@ -89,6 +89,11 @@ export interface AvatarSession {
 export interface AvatarStartHooks {
   /** Called as soon as the provider has created the session, before media flows, so it can never be lost. */
   onSessionCreated(sessionId: string): void
+  /**
+   * Called when a start that fails (or is abandoned) has stopped the session it created and the provider
+   * confirmed it, so nobody needs to stop it again.
+   */
+  onSessionStopped?(sessionId: string): void
   /** Aborted when the controller gives up on this start; the provider then stops what it created. */
   signal: AbortSignal
 }

@@ -232,7 +232,10 @@ export function createHeygenProvider(): AvatarProvider {
         session.watchTransport(ready)
         return session
       } catch (error) {
-        await session.stop().catch(() => undefined)
+        await session.stop().then(
+          () => hooks.onSessionStopped?.(info.session_id),
+          () => undefined,
+        )
         throw error
       } finally {
         hooks.signal.removeEventListener('abort', abandon)

@@ -259,6 +259,11 @@ class LiveAvatarAdapterSession implements AvatarSession {
     }
   }
 
+  /** A resolved `stop()` proves the session ended at the provider (without the SDK's client it proves nothing). */
+  get stopConfirmed(): boolean {
+    return this.created && this.id !== '' && this.api.instrumented
+  }
+
   stop(): Promise<void> {
     this.stopping ??= this.release()
     return this.stopping
@@ -354,7 +359,12 @@ export function createLiveAvatarProvider(options: LiveAvatarProviderOptions = {}
         if (hooks.signal.aborted) throw abortError()
         return session
       } catch (error) {
-        await session.stop().catch(() => undefined)
+        await session.stop().then(
+          () => {
+            if (session.stopConfirmed) hooks.onSessionStopped?.(session.id)
+          },
+          () => undefined,
+        )
         throw toReadableError(error)
       } finally {
         hooks.signal.removeEventListener('abort', abandon)

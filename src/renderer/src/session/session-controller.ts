@@ -151,6 +151,7 @@ export class SessionController {
   private avatarTalking = false
   private lastKeepAliveAt = 0
   private waitingForNetwork = false
+  private readonly stopsInFlight = new Set<Promise<void>>()
   private readonly unsubscribeNetwork: () => void
 
   constructor(private readonly deps: SessionControllerDeps) {
@@ -269,14 +270,25 @@ export class SessionController {
     const abort = new AbortController()
     let createdId: string | undefined
     let createdAt: number | undefined
-    const started = this.deps.provider.start(token, this.deps.startOptions(), {
-      signal: abort.signal,
-      onSessionCreated: (sessionId) => {
-        createdId = sessionId
-        createdAt = this.timers.now()
-        this.deps.reportSession(token.lease, sessionId, 'started')
-      },
-    })
+    let stoppedByProvider = false
+    let started: Promise<AvatarSession>
+    try {
+      // Inside the try: bad settings here are a failed attempt the screen shows, not an unhandled rejection.
+      started = this.deps.provider.start(token, this.deps.startOptions(), {
+        signal: abort.signal,
+        onSessionCreated: (sessionId) => {
+          createdId = sessionId
+          createdAt = this.timers.now()
+          this.deps.reportSession(token.lease, sessionId, 'started')
+        },
+        onSessionStopped: () => {
+          stoppedByProvider = true
+        },
+      })
+    } catch (error) {
+      if (!stale()) this.onAttemptFailed(error)
+      return
+    }
     let timeout: unknown
     const timedOut = new Promise<never>((_resolve, reject) => {
       timeout = this.timers.setTimeout(() => {
@@ -299,7 +311,10 @@ export class SessionController {
       started.then(
         (late) => this.disposeSession({ session: late, lease: token.lease, detach: [] }, 'late start'),
         () => {
-          if (createdId !== undefined) this.deps.reportSession(token.lease, createdId, 'abandoned')
+          // The provider stops what it created when a start fails or is abandoned; only a stop it could not
+          // confirm is main's to finish.
+          if (createdId !== undefined)
+            this.deps.reportSession(token.lease, createdId, stoppedByProvider ? 'stopped' : 'abandoned')
         },
       )
       if (!stale()) this.onAttemptFailed(error)
@@ -426,14 +441,25 @@ export class SessionController {
     this.rotationPending = false
   }
 
+  /**
+   * Resolves only when every stop in flight has finished, not just this caller's: a second `stop()` (or the
+   * next attempt) must not go on while the provider may still be ending the previous session.
+   */
   private async releaseCurrent(reason: string): Promise<void> {
     const current = this.current
     this.current = undefined
-    if (current) await this.disposeSession(current, reason)
+    if (current) void this.disposeSession(current, reason)
+    await Promise.all(this.stopsInFlight)
+  }
+
+  private disposeSession(current: CurrentSession, reason: string): Promise<void> {
+    const stopping = this.stopAndReport(current, reason).finally(() => this.stopsInFlight.delete(stopping))
+    this.stopsInFlight.add(stopping)
+    return stopping
   }
 
   /** Stops a session with a time limit; if that fails, main stops it with the token it kept. */
-  private async disposeSession(current: CurrentSession, reason: string): Promise<void> {
+  private async stopAndReport(current: CurrentSession, reason: string): Promise<void> {
     for (const detach of current.detach) detach()
     const { session, lease } = current
     let timer: unknown
