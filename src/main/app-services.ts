@@ -12,13 +12,16 @@ import { createLogger, type LogSink, type Logger } from './services/logger'
 import { MediaLibrary } from './services/media-library'
 import { ProviderAccess, type SandboxProvider } from './services/provider-access'
 import { SecretStore, type SecretCipher } from './services/secrets'
-import { SessionRegistry } from './services/session-registry'
+import { SessionLedger } from './services/session-ledger'
+import { SessionRegistry, type LeftoverSweep } from './services/session-registry'
 import { SettingsService } from './services/settings'
 
 /** What differs between the Electron shell and the web host; everything else is shared. */
 export interface HostAdapters {
   settingsDocument: JsonDocument
   secretsFile: string
+  /** Lists the provider sessions this kiosk started until they are stopped, across crashes and power cuts. */
+  sessionLedgerFile: string
   secretCipher: SecretCipher
   logSink: LogSink
   /** The operator's background files, and the samples shipped with the app. */
@@ -31,6 +34,11 @@ export interface AppServices extends BridgeServices {
   dispatch: Dispatch
   /** Logger for host code (window, server) with the same redaction as the services. */
   hostLog(scope: string): Logger
+  /**
+   * The start-up stop of the sessions a crashed or killed run left open: resolves when every one is settled
+   * or the retries gave up (also logged as "leftover sessions swept").
+   */
+  leftoverSessionsSwept: Promise<LeftoverSweep>
   close(): Promise<void>
 }
 
@@ -51,7 +59,11 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
   const provider = new ProviderAccess(settings, secrets, log, adapters.sandbox)
   const sessions = new SessionRegistry(hostLog('sessions'), {
     apiKeyFor: (sandbox) => provider.apiKeyFor(sandbox),
+    ledger: new SessionLedger(adapters.sessionLedgerFile, hostLog('sessions')),
   })
+  // Read before the first token is minted; the stops then run in the background, retrying while offline.
+  await sessions.loadLedger()
+  const leftoverSessionsSwept = sessions.stopLeftovers()
   const media = new MediaLibrary(adapters.backgroundsDir, adapters.sampleBackgroundsDir)
   const conversation = new ConversationService({ settings, secrets, events, log: hostLog('conversation') })
   const services: BridgeServices = {
@@ -73,6 +85,7 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
     ...services,
     dispatch,
     hostLog,
+    leftoverSessionsSwept,
     /** Stops every provider session still open (each costs money), then releases the services. */
     async close() {
       conversation.close()

@@ -6,6 +6,7 @@ import type { HostAdapters } from '../app-services'
 import { confDocument } from '../services/json-document'
 import type { LogSink } from '../services/logger'
 import { SecretStoreError, type SecretCipher } from '../services/secrets'
+import { SESSION_LEDGER_FILE } from '../services/session-ledger'
 
 /** Secrets encrypted with the OS keychain through safeStorage's async API (the sync API is deprecated). */
 export const safeStorageCipher: SecretCipher = {
@@ -54,6 +55,7 @@ export function electronHostAdapters(logSink: LogSink): HostAdapters {
         }),
     ),
     secretsFile: join(userData, 'secrets.json'),
+    sessionLedgerFile: join(userData, SESSION_LEDGER_FILE),
     secretCipher: safeStorageCipher,
     logSink,
     backgroundsDir: join(userData, 'backgrounds'),

@@ -90,7 +90,7 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
     },
     mintSessionToken: async (_request, { clientId }) => {
       const { token, sessionId } = await provider.mintSessionToken()
-      const lease = sessions.issue(clientId, {
+      const lease = await sessions.issue(clientId, {
         kind: token.kind,
         baseUrl: token.baseUrl,
         token: token.token,

@@ -1,10 +1,51 @@
 import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { ProviderKind } from '../../shared/settings/schema'
 import type { Logger } from './logger'
+import type { LedgerEntry, SessionLedger } from './session-ledger'
 
 const STOP_TIMEOUT_MS = 5_000
 /** A lease nobody reported a session for is forgotten after this: its token was used or has expired. */
 const UNUSED_LEASE_TTL_MS = 10 * 60_000
+/**
+ * A session listed longer ago than this has ended on its own: an idle timeout can be up to an hour, and a
+ * session lives at most its duration limit, so twice that leaves room for a kiosk that kept it alive.
+ */
+const LONGEST_SESSION_LIFE_MS = 2 * 60 * 60_000
+
+/** How the start-up sweep retries while the network is down: doubling delays, then it gives up. */
+export interface LeftoverRetryPolicy {
+  firstDelayMs: number
+  maxDelayMs: number
+  giveUpAfterMs: number
+}
+
+const DEFAULT_LEFTOVER_RETRY: LeftoverRetryPolicy = {
+  firstDelayMs: 2_000,
+  maxDelayMs: 60_000,
+  giveUpAfterMs: 30 * 60_000,
+}
+
+/** What the start-up sweep did with the sessions the last run left listed. */
+export interface LeftoverSweep {
+  /** The provider confirmed the stop. */
+  stopped: number
+  /** The provider answered but refused (already ended, unknown, or the key changed): nothing more to try. */
+  refused: number
+  /** Dropped without a call: sandbox sessions, legacy tokens never reported, and entries too old to matter. */
+  skipped: number
+  /** Still unreachable when the retries ran out; left listed for the next start. */
+  givenUp: number
+}
+
+/** `failed`: no answer, or one worth retrying (5xx, 408, 429); the session may still be open. */
+type StopOutcome = 'stopped' | 'refused' | 'failed'
+
+const STOP_MESSAGES: Record<StopOutcome, string> = {
+  stopped: 'orphan session stopped',
+  refused: 'orphan session stop refused',
+  failed: 'orphan session stop failed',
+}
 
 /** What main needs to stop a session it minted a token for. */
 export interface LeaseTarget {
@@ -18,15 +59,26 @@ export interface LeaseTarget {
 }
 
 interface Lease extends LeaseTarget {
+  /** The id it is issued and listed in the ledger under. */
+  id: string
   clientId: string
   issuedAt: number
   /** The page said it started the session. */
   reported: boolean
 }
 
+/** A session to stop: a live lease, or a ledger entry the last run left (which has no client). */
+interface StopTarget extends LeaseTarget {
+  id: string
+  clientId?: string
+}
+
 export interface SessionRegistryOptions {
   /** The API key a LiveAvatar stop is sent with (the sandbox's or the stored one), never kept here. */
   apiKeyFor?: (sandbox: boolean) => Promise<string | undefined>
+  /** Where sessions are listed on disk until stopped; without one, they are known only in memory. */
+  ledger?: SessionLedger
+  leftoverRetry?: LeftoverRetryPolicy
   fetchImpl?: typeof fetch
   now?: () => number
 }
@@ -39,25 +91,90 @@ export interface SessionRegistryOptions {
 export class SessionRegistry {
   private readonly leases = new Map<string, Lease>()
   /** Stops already on their way (a page that went away): shutdown must wait for them, or they die with us. */
-  private readonly stopsInFlight = new Set<Promise<void>>()
+  private readonly stopsInFlight = new Set<Promise<StopOutcome>>()
   private readonly apiKeyFor: (sandbox: boolean) => Promise<string | undefined>
+  private readonly ledger: SessionLedger | undefined
+  private readonly leftoverRetry: LeftoverRetryPolicy
   private readonly fetchImpl: typeof fetch
   private readonly now: () => number
+  private leftovers: (StopTarget & { recordedAt: number })[] = []
+  /** Ends the start-up sweep's retries at shutdown: what is still listed waits for the next start. */
+  private readonly sweepAbort = new AbortController()
 
   constructor(
     private readonly log: Logger,
     options: SessionRegistryOptions = {},
   ) {
     this.apiKeyFor = options.apiKeyFor ?? (async () => undefined)
+    this.ledger = options.ledger
+    this.leftoverRetry = options.leftoverRetry ?? DEFAULT_LEFTOVER_RETRY
     this.fetchImpl = options.fetchImpl ?? fetch
     this.now = options.now ?? Date.now
   }
 
-  issue(clientId: string, target: LeaseTarget): string {
+  /**
+   * Reads the sessions the last run left listed (it crashed, was killed, or lost power). Call before the first
+   * `issue`, then `stopLeftovers`. Returns how many are listed.
+   */
+  async loadLedger(): Promise<number> {
+    const listed = (await this.ledger?.load()) ?? new Map<string, LedgerEntry>()
+    this.leftovers = [...listed].map(([id, entry]) => ({ id, ...entry }))
+    return this.leftovers.length
+  }
+
+  /**
+   * Stops every session the last run left listed, and only those (one key often serves a whole fleet), with
+   * the API key from the secret store. While the network is down it retries with growing delays until the
+   * retry policy gives up; the promise resolves then, or once every entry is settled, and logs
+   * "leftover sessions swept".
+   */
+  async stopLeftovers(): Promise<LeftoverSweep> {
+    const sweep: LeftoverSweep = { stopped: 0, refused: 0, skipped: 0, givenUp: 0 }
+    const tooOld = this.now() - LONGEST_SESSION_LIFE_MS
+    let pending: StopTarget[] = []
+    for (const entry of this.leftovers.splice(0)) {
+      // The embedded sandbox died with the process that ran it; a legacy token never reported names no
+      // session that could be stopped without listing everything the key has open.
+      if (entry.sandbox || entry.sessionId === undefined || entry.recordedAt < tooOld) {
+        sweep.skipped += 1
+        void this.ledger?.forget(entry.id)
+      } else pending.push(entry)
+    }
+    const giveUpAt = this.now() + this.leftoverRetry.giveUpAfterMs
+    let delay = this.leftoverRetry.firstDelayMs
+    while (pending.length > 0) {
+      const outcomes = await Promise.all(
+        pending.map((entry) => this.stopSession(entry, 'left open by the last run')),
+      )
+      const failed: StopTarget[] = []
+      outcomes.forEach((outcome, index) => {
+        if (outcome === 'failed') failed.push(pending[index] as StopTarget)
+        else sweep[outcome] += 1
+      })
+      pending = failed
+      if (pending.length === 0) break
+      if (this.now() + delay > giveUpAt || !(await this.waitBeforeRetry(delay))) {
+        sweep.givenUp = pending.length
+        break
+      }
+      delay = Math.min(delay * 2, this.leftoverRetry.maxDelayMs)
+    }
+    await this.ledger?.flush()
+    this.log.info('leftover sessions swept', { ...sweep })
+    return sweep
+  }
+
+  /**
+   * Lists the lease in the ledger before returning it, so the session its token starts is on disk before it
+   * exists at the provider.
+   */
+  async issue(clientId: string, target: LeaseTarget): Promise<string> {
     this.forgetStaleLeases()
-    const lease = randomUUID()
-    this.leases.set(lease, { ...target, clientId, issuedAt: this.now(), reported: false })
-    return lease
+    const id = randomUUID()
+    const issuedAt = this.now()
+    this.leases.set(id, { ...target, id, clientId, issuedAt, reported: false })
+    await this.ledger?.record(id, ledgerEntry(target, issuedAt))
+    return id
   }
 
   /**
@@ -76,14 +193,18 @@ export class SessionRegistry {
       return
     }
     // The id minted in main is the one to stop; a page reporting another is noted, not trusted.
-    if (lease.sessionId === undefined) lease.sessionId = sessionId
-    else if (lease.sessionId !== sessionId) {
+    if (lease.sessionId === undefined) {
+      lease.sessionId = sessionId
+      // A legacy session becomes stoppable after a crash only once its id is on disk.
+      void this.ledger?.record(leaseId, ledgerEntry(lease, lease.issuedAt))
+    } else if (lease.sessionId !== sessionId) {
       this.log.warn('session report names another session than the one minted', { clientId, state })
     }
     lease.reported = true
     if (state === 'started') return
     this.leases.delete(leaseId)
     if (state === 'abandoned') void this.stopSession(lease, 'abandoned by the page')
+    else void this.ledger?.forget(leaseId)
   }
 
   openSessions(clientId?: string): { sessionId: string; clientId: string }[] {
@@ -99,21 +220,29 @@ export class SessionRegistry {
     return this.stopWhere((lease) => lease.clientId === clientId, reason)
   }
 
+  /**
+   * Shutdown: stops every open session, and ends the start-up sweep's retries (what it has not reached stays
+   * listed for the next start). Resolves once the ledger is written.
+   */
   async stopAll(reason: string): Promise<number> {
+    this.sweepAbort.abort()
     const stopped = await this.stopWhere(() => true, reason)
     await Promise.all([...this.stopsInFlight])
+    await this.ledger?.flush()
     return stopped
   }
 
   private async stopWhere(match: (lease: Lease) => boolean, reason: string): Promise<number> {
-    const orphans = [...this.leases.entries()].filter(([, lease]) => match(lease))
-    for (const [id] of orphans) this.leases.delete(id)
-    const open = orphans.filter(([, lease]) => lease.sessionId !== undefined)
-    await Promise.all(open.map(([, lease]) => this.stopSession(lease, reason)))
+    const orphans = [...this.leases.values()].filter(match)
+    for (const lease of orphans) this.leases.delete(lease.id)
+    const open = orphans.filter((lease) => lease.sessionId !== undefined)
+    // A legacy token the page never reported names no session to stop: nothing is left to list.
+    for (const lease of orphans) if (lease.sessionId === undefined) void this.ledger?.forget(lease.id)
+    await Promise.all(open.map((lease) => this.stopSession(lease, reason)))
     return open.length
   }
 
-  private async stopRequest(lease: Lease): Promise<{ url: string; init: RequestInit }> {
+  private async stopRequest(lease: StopTarget): Promise<{ url: string; init: RequestInit }> {
     const body = JSON.stringify({ session_id: lease.sessionId })
     if (lease.kind === 'heygen') {
       return {
@@ -134,29 +263,51 @@ export class SessionRegistry {
     }
   }
 
-  private stopSession(lease: Lease, reason: string): Promise<void> {
-    const stopping = this.sendStop(lease, reason)
+  /**
+   * Sends the stop and settles the ledger: an answered stop is forgotten, an unanswered one stays listed so
+   * the next start tries again.
+   */
+  private stopSession(target: StopTarget, reason: string): Promise<StopOutcome> {
+    const stopping = this.sendStop(target, reason).then(async (outcome) => {
+      if (outcome !== 'failed') await this.ledger?.forget(target.id)
+      return outcome
+    })
     this.stopsInFlight.add(stopping)
     void stopping.finally(() => this.stopsInFlight.delete(stopping))
     return stopping
   }
 
-  private async sendStop(lease: Lease, reason: string): Promise<void> {
-    const context = { sessionId: lease.sessionId, clientId: lease.clientId, kind: lease.kind, reason }
+  private async sendStop(target: StopTarget, reason: string): Promise<StopOutcome> {
+    const context = { sessionId: target.sessionId, clientId: target.clientId, kind: target.kind, reason }
     try {
-      const { url, init } = await this.stopRequest(lease)
+      const { url, init } = await this.stopRequest(target)
       const response = await this.fetchImpl(url, {
         ...init,
         method: 'POST',
         redirect: 'error',
         signal: AbortSignal.timeout(STOP_TIMEOUT_MS),
       })
-      this.log.info(response.ok ? 'orphan session stopped' : 'orphan session stop refused', {
+      // Only the body's arrival ends the exchange; nothing in it changes the outcome.
+      await response.arrayBuffer().catch(() => undefined)
+      const outcome = stopOutcome(response.status)
+      this.log[outcome === 'failed' ? 'warn' : 'info'](STOP_MESSAGES[outcome], {
         ...context,
         status: response.status,
       })
+      return outcome
     } catch (error) {
       this.log.warn('orphan session stop failed', { ...context, error: (error as Error).name })
+      return 'failed'
+    }
+  }
+
+  /** False when shutdown ended the wait. */
+  private async waitBeforeRetry(delayMs: number): Promise<boolean> {
+    try {
+      await sleep(delayMs, undefined, { signal: this.sweepAbort.signal, ref: false })
+      return true
+    } catch {
+      return false
     }
   }
 
@@ -164,7 +315,22 @@ export class SessionRegistry {
   private forgetStaleLeases(): void {
     const cutoff = this.now() - UNUSED_LEASE_TTL_MS
     for (const [id, lease] of this.leases) {
-      if (!lease.reported && lease.issuedAt < cutoff) this.leases.delete(id)
+      if (!lease.reported && lease.issuedAt < cutoff) {
+        this.leases.delete(id)
+        void this.ledger?.forget(id)
+      }
     }
   }
+}
+
+function ledgerEntry(target: LeaseTarget, recordedAt: number): LedgerEntry {
+  const { kind, baseUrl, token, sandbox, sessionId } = target
+  return { kind, baseUrl, token, sandbox, ...(sessionId !== undefined ? { sessionId } : {}), recordedAt }
+}
+
+/** 408 and 429 ask to come back later, a 5xx may be passing; any other answer is final. */
+function stopOutcome(status: number): StopOutcome {
+  if (status >= 200 && status < 300) return 'stopped'
+  if (status === 408 || status === 429 || status >= 500) return 'failed'
+  return 'refused'
 }

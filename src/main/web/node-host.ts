@@ -6,6 +6,7 @@ import type { HostAdapters } from '../app-services'
 import { confDocument } from '../services/json-document'
 import type { LogSink } from '../services/logger'
 import { filePermissionsOnlyCipher } from '../services/secrets'
+import { SESSION_LEDGER_FILE } from '../services/session-ledger'
 
 /**
  * File logging through electron-log's Node build, mirrored to stderr: stdout is reserved for the one JSON
@@ -48,6 +49,7 @@ export function nodeHostAdapters(dataDir: string, logSink: LogSink): HostAdapter
   return {
     settingsDocument,
     secretsFile: join(dataDir, 'secrets.json'),
+    sessionLedgerFile: join(dataDir, SESSION_LEDGER_FILE),
     secretCipher: filePermissionsOnlyCipher,
     logSink,
     backgroundsDir: join(dataDir, 'backgrounds'),

@@ -58,7 +58,7 @@ describe('main against the embedded sandbox', () => {
     expect((await provider.listCatalog('voices')).length).toBeGreaterThan(0)
     expect((await provider.listCatalog('contexts')).length).toBeGreaterThan(0)
 
-    sessions.issue('web:a', { ...full.token, sessionId: full.sessionId })
+    await sessions.issue('web:a', { ...full.token, sessionId: full.sessionId })
     expect(await sessions.stopOrphans('web:a', 'page closed')).toBe(1)
     expect(log.entries).toContainEqual(
       expect.objectContaining({

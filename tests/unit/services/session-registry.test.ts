@@ -23,11 +23,11 @@ describe('SessionRegistry', () => {
       token: 'legacy-tok',
       sandbox: false,
     }
-    const lease = registry.issue('window:1', target)
+    const lease = await registry.issue('window:1', target)
     // Nothing to stop until the page says which session it opened.
     expect(await registry.stopOrphans('window:1', 'renderer gone')).toBe(0)
 
-    const second = registry.issue('window:1', target)
+    const second = await registry.issue('window:1', target)
     registry.report('window:1', second, 'legacy-session-1', 'started')
     expect(registry.openSessions('window:1')).toEqual([
       { sessionId: 'legacy-session-1', clientId: 'window:1' },
@@ -45,7 +45,7 @@ describe('SessionRegistry', () => {
     const apiKeyFor = vi.fn(async (sandbox: boolean) => (sandbox ? 'sandbox-key' : KEY))
     const log = memoryLogger()
     const registry = new SessionRegistry(log, { apiKeyFor })
-    registry.issue('web:a', {
+    await registry.issue('web:a', {
       kind: 'liveavatar',
       baseUrl: server.baseUrl,
       token: 'la-tok',
@@ -70,7 +70,7 @@ describe('SessionRegistry', () => {
       // The key comes from the secret store, which takes a moment to decrypt.
       apiKeyFor: () => new Promise((resolve) => (releaseKey = resolve)),
     })
-    registry.issue('web:a', {
+    await registry.issue('web:a', {
       kind: 'liveavatar',
       baseUrl: server.baseUrl,
       token: 'la-tok',
@@ -91,8 +91,8 @@ describe('SessionRegistry', () => {
       apiKeyFor: async (sandbox) => (sandbox ? 'sandbox-key' : undefined),
     })
     const base = { kind: 'liveavatar', baseUrl: server.baseUrl, token: 'la-tok' } as const
-    registry.issue('web:a', { ...base, sandbox: true, sessionId: 's-1' })
-    registry.issue('web:b', { ...base, sandbox: false, sessionId: 's-2' })
+    await registry.issue('web:a', { ...base, sandbox: true, sessionId: 's-1' })
+    await registry.issue('web:b', { ...base, sandbox: false, sessionId: 's-2' })
     expect(await registry.stopAll('shutdown')).toBe(2)
     const bySession = new Map(
       server.requests.map((request) => [
@@ -109,7 +109,7 @@ describe('SessionRegistry', () => {
     const server = await provider()
     const log = memoryLogger()
     const registry = new SessionRegistry(log, { apiKeyFor: async () => KEY })
-    const lease = registry.issue('web:a', {
+    const lease = await registry.issue('web:a', {
       kind: 'liveavatar',
       baseUrl: server.baseUrl,
       token: 't',
@@ -129,8 +129,8 @@ describe('SessionRegistry', () => {
     const server = await provider()
     const registry = new SessionRegistry(memoryLogger(), { apiKeyFor: async () => KEY })
     const target = { kind: 'liveavatar', baseUrl: server.baseUrl, token: 't', sandbox: false } as const
-    const mine = registry.issue('web:a', { ...target, sessionId: 'a-1' })
-    registry.issue('web:b', { ...target, sessionId: 'b-1' })
+    const mine = await registry.issue('web:a', { ...target, sessionId: 'a-1' })
+    await registry.issue('web:b', { ...target, sessionId: 'b-1' })
     // A report from another client cannot touch this lease.
     registry.report('web:b', mine, 'a-1', 'stopped')
     expect(registry.openSessions('web:a')).toHaveLength(1)
@@ -148,11 +148,11 @@ describe('SessionRegistry', () => {
     let now = 0
     const registry = new SessionRegistry(memoryLogger(), { apiKeyFor: async () => KEY, now: () => now })
     const target = { kind: 'liveavatar', baseUrl: server.baseUrl, token: 't', sandbox: false } as const
-    registry.issue('web:a', { ...target, sessionId: 'never-started' })
-    const reported = registry.issue('web:a', { ...target, sessionId: 'started' })
+    await registry.issue('web:a', { ...target, sessionId: 'never-started' })
+    const reported = await registry.issue('web:a', { ...target, sessionId: 'started' })
     registry.report('web:a', reported, 'started', 'started')
     now = 11 * 60_000
-    registry.issue('web:b', { ...target, sessionId: 'fresh' })
+    await registry.issue('web:b', { ...target, sessionId: 'fresh' })
     expect(
       registry
         .openSessions()
@@ -167,7 +167,7 @@ describe('SessionRegistry', () => {
       throw new TypeError('fetch failed')
     })
     const registry = new SessionRegistry(log, { apiKeyFor: async () => KEY, fetchImpl })
-    registry.issue('web:a', {
+    await registry.issue('web:a', {
       kind: 'liveavatar',
       baseUrl: 'https://api.liveavatar.com',
       token: 't',
