@@ -7,6 +7,7 @@ import { registerAppScheme, serveAppProtocol } from './electron/app-protocol'
 import { createElectronLogSink, electronHostAdapters } from './electron/electron-host'
 import { registerIpcGate } from './electron/ipc-gate'
 import { lockNavigation } from './electron/navigation'
+import { watchForPageGone } from './electron/page-lifecycle'
 import { installPermissionHandlers } from './electron/permissions'
 import { installProviderCors } from './electron/provider-cors'
 import { applyWindowMode, createKioskWindow } from './electron/window'
@@ -68,13 +69,13 @@ async function start(): Promise<void> {
     buildRendererCsp(services.provider.cspInput()),
   )
   registerIpcGate(ipcMain, services.dispatch, log)
+  // Every web contents, the kiosk window's included, gets the lock once, as it is created.
   app.on('web-contents-created', (_event, contents) => lockNavigation(contents, log))
 
   const window = createKioskWindow({
     mode: services.settings.get().display.windowMode,
     preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
     isPackaged: app.isPackaged,
-    log,
   })
   services.events.subscribe((name, payload, target) => {
     for (const open of BrowserWindow.getAllWindows()) {
@@ -103,18 +104,12 @@ async function start(): Promise<void> {
   process.on('SIGINT', shutDown)
 }
 
-/** The page owned its provider sessions; when it crashes, reloads or closes, main stops what it left open. */
 function stopOrphanedSessions(window: BrowserWindow, services: AppServices): void {
   const clientId = `window:${window.webContents.id}`
-  const stop = (reason: string) => {
+  watchForPageGone(window, (reason) => {
     services.conversation.forget(clientId)
     void services.sessions.stopOrphans(clientId, reason)
-  }
-  window.webContents.on('render-process-gone', () => stop('renderer gone'))
-  window.webContents.on('did-start-navigation', (details) => {
-    if (details.isMainFrame && !details.isSameDocument) stop('page reloaded')
   })
-  window.on('closed', () => stop('window closed'))
 }
 
 /** A crashed renderer comes back by itself, waiting longer after each crash in a row. */

@@ -167,6 +167,12 @@ export const bridgeCalls = {
     z.object({ kind: CatalogKindSchema }),
     z.object({ items: z.array(CatalogItemSchema).max(2000) }),
   ),
+  /**
+   * Reloads the calling page (a new provider needs a page with a new CSP). Electron's navigation lock blocks
+   * `location.reload()`, so the host reloads the page itself (`reloadedBy: 'host'`); a host without such a
+   * lock answers `'page'`, and the page reloads itself.
+   */
+  reloadPage: call(NoPayload, z.object({ reloadedBy: z.enum(['host', 'page']) })),
 }
 
 export const bridgeEvents = {

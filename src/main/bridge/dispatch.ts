@@ -12,6 +12,8 @@ import type { Logger } from '../services/logger'
 /** Who is calling: one Electron frame or one web-host page. Main keeps per-client state (sessions) by it. */
 export interface CallContext {
   clientId: string
+  /** Present where the host can reload the calling page itself (Electron, where the page may not navigate). */
+  reloadPage?: () => void
 }
 
 export type BridgeHandlers = {

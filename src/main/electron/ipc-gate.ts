@@ -1,8 +1,8 @@
-import type { IpcMain, IpcMainInvokeEvent } from 'electron'
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
 import { callChannel } from '../../shared/bridge-api'
 import { CALL_NAMES } from '../../shared/contract'
 import type { BridgeResult } from '../../shared/result'
-import type { Dispatch } from '../bridge/dispatch'
+import type { CallContext, Dispatch } from '../bridge/dispatch'
 import type { Logger } from '../services/logger'
 import { isAppUrl } from './app-origin'
 
@@ -32,7 +32,21 @@ export function registerIpcGate(ipcMain: Pick<IpcMain, 'handle'>, dispatch: Disp
         })
         return FORBIDDEN
       }
-      return dispatch(name, request, { clientId: `window:${event.sender.id}` })
+      return dispatch(name, request, windowCallContext(event.sender))
     })
+  }
+}
+
+/**
+ * The calling window, and how to reload it: through main, since the navigation lock blocks the page's own
+ * `location.reload()`. The reload waits a turn so that the call's answer leaves before the page does.
+ */
+export function windowCallContext(sender: Pick<WebContents, 'id' | 'isDestroyed' | 'reload'>): CallContext {
+  return {
+    clientId: `window:${sender.id}`,
+    reloadPage: () =>
+      setImmediate(() => {
+        if (!sender.isDestroyed()) sender.reload()
+      }),
   }
 }

@@ -124,6 +124,11 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
       conversation.forget(clientId)
       return null
     },
+    reloadPage: (_request, { reloadPage }) => {
+      if (!reloadPage) return { reloadedBy: 'page' }
+      reloadPage()
+      return { reloadedBy: 'host' }
+    },
     listBackgrounds: async () => ({
       files: await services.media.listBackgrounds(),
       folder: services.media.operatorFolder,

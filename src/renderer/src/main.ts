@@ -27,7 +27,12 @@ const overlay = new ConversationOverlay()
 /** Set when the page must reload to take a new provider's CSP; waits while an operator is in the panel. */
 let reloadPending = false
 const reloadIfPending = () => {
-  if (reloadPending && !admin.isOpen) window.location.reload()
+  if (reloadPending && !admin.isOpen) void reloadThroughHost()
+}
+/** Electron's navigation lock blocks `location.reload()`, so the host reloads the page where it can. */
+async function reloadThroughHost(): Promise<void> {
+  const answer = await call(bridge, 'reloadPage').catch(() => ({ reloadedBy: 'page' as const }))
+  if (answer.reloadedBy === 'page') window.location.reload()
 }
 const admin = new AdminPanel(bridge, reloadIfPending)
 installAdminGesture(() => void admin.open())

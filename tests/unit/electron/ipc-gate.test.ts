@@ -1,11 +1,14 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron'
 import { describe, expect, it, vi } from 'vitest'
 import { createDispatcher, type Dispatch } from '../../../src/main/bridge/dispatch'
-import { isTrustedSender, registerIpcGate } from '../../../src/main/electron/ipc-gate'
+import { createAppServices } from '../../../src/main/app-services'
+import { isTrustedSender, registerIpcGate, windowCallContext } from '../../../src/main/electron/ipc-gate'
+import { nodeHostAdapters } from '../../../src/main/web/node-host'
 import { callChannel } from '../../../src/shared/bridge-api'
 import { CALL_NAMES } from '../../../src/shared/contract'
 import { fakeHandlers } from '../support/handlers'
 import { memoryLogger } from '../support/memory-log'
+import { useTempDirs } from '../support/temp-dir'
 
 vi.mock('electron', () => ({ ipcMain: { handle: () => {} } }))
 
@@ -42,7 +45,8 @@ function eventFrom(
       : options.subframe
         ? { url: frameUrl }
         : Object.assign(mainFrame, { url: frameUrl })
-  return { senderFrame, sender: { id: options.id ?? 3, mainFrame } } as unknown as IpcMainInvokeEvent
+  const sender = { id: options.id ?? 3, mainFrame, reload: vi.fn(), isDestroyed: () => false }
+  return { senderFrame, sender } as unknown as IpcMainInvokeEvent
 }
 
 const FORBIDDEN = {
@@ -105,7 +109,10 @@ describe('registerIpcGate', () => {
     })
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'invalid-request', fields: [{ path: 'value' }] },
+      error: {
+        code: 'invalid-request',
+        fields: expect.arrayContaining([expect.objectContaining({ path: 'value' })]),
+      },
     })
     expect(handlers.setSecret).not.toHaveBeenCalled()
     const noObject = await listeners.get(callChannel('updateSettings'))?.(
@@ -125,15 +132,55 @@ describe('registerIpcGate', () => {
       },
     )
     expect(result).toMatchObject({ ok: true })
-    expect(dispatch).toHaveBeenCalledWith(
-      'setSecret',
-      { name: 'llmApiKey', value: 'sk-abc' },
-      { clientId: 'window:42' },
-    )
-    expect(handlers.setSecret).toHaveBeenCalledWith(
-      { name: 'llmApiKey', value: 'sk-abc' },
-      { clientId: 'window:42' },
-    )
+    const context = expect.objectContaining({ clientId: 'window:42' }) as unknown
+    expect(dispatch).toHaveBeenCalledWith('setSecret', { name: 'llmApiKey', value: 'sk-abc' }, context)
+    expect(handlers.setSecret).toHaveBeenCalledWith({ name: 'llmApiKey', value: 'sk-abc' }, context)
+  })
+})
+
+describe('reloadPage through the IPC gate', () => {
+  const tempDir = useTempDirs()
+
+  async function gateOnRealServices() {
+    const services = await createAppServices(nodeHostAdapters(await tempDir(), () => {}))
+    const listeners = new Map<string, Listener>()
+    const ipcMain = { handle: (channel: string, listener: Listener) => void listeners.set(channel, listener) }
+    registerIpcGate(ipcMain as unknown as Pick<IpcMain, 'handle'>, services.dispatch, memoryLogger())
+    return { services, reloadPage: listeners.get(callChannel('reloadPage')) }
+  }
+
+  it('reloads the calling window from main, after the answer, and says the host did it', async () => {
+    const { services, reloadPage } = await gateOnRealServices()
+    const event = eventFrom('app://kiosk/index.html', { id: 7 })
+    const reload = vi.mocked(event.sender.reload)
+    expect(await reloadPage?.(event, undefined)).toEqual({ ok: true, value: { reloadedBy: 'host' } })
+    // Not before the answer has left: the page is torn down by the reload.
+    expect(reload).not.toHaveBeenCalled()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(reload).toHaveBeenCalledTimes(1)
+    await services.close()
+  })
+
+  it('does not reload a window that is already gone, nor for an untrusted frame', async () => {
+    const { services, reloadPage } = await gateOnRealServices()
+    const closing = eventFrom('app://kiosk/index.html')
+    Object.assign(closing.sender, { isDestroyed: () => true })
+    const foreign = eventFrom('https://evil.example/')
+    expect(await reloadPage?.(closing, undefined)).toMatchObject({ ok: true })
+    expect(await reloadPage?.(foreign, undefined)).toEqual(FORBIDDEN)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(vi.mocked(closing.sender.reload)).not.toHaveBeenCalled()
+    expect(vi.mocked(foreign.sender.reload)).not.toHaveBeenCalled()
+    await services.close()
+  })
+
+  it('the context of any window call names the window and can reload it', async () => {
+    const sender = { id: 9, reload: vi.fn(), isDestroyed: () => false }
+    const context = windowCallContext(sender)
+    expect(context.clientId).toBe('window:9')
+    context.reloadPage?.()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(sender.reload).toHaveBeenCalledTimes(1)
   })
 })
 

@@ -1,4 +1,4 @@
-import type { BrowserWindow } from 'electron'
+import type { BrowserWindow, WebContents } from 'electron'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   applyWindowMode,
@@ -7,6 +7,7 @@ import {
   kioskWebPreferences,
   kioskWindowOptions,
 } from '../../../src/main/electron/window'
+import { lockNavigation } from '../../../src/main/electron/navigation'
 import { FakeBrowserWindow } from '../support/fake-browser-window'
 import { memoryLogger } from '../support/memory-log'
 
@@ -76,12 +77,11 @@ describe('kioskWindowOptions', () => {
 
 describe('createKioskWindow', () => {
   function create(isPackaged = true) {
-    const log = memoryLogger()
-    const window = createKioskWindow({ mode: 'kiosk', preloadPath: PRELOAD, isPackaged, log })
+    const window = createKioskWindow({ mode: 'kiosk', preloadPath: PRELOAD, isPackaged })
     const fake = FakeBrowserWindow.instances.at(-1)
     if (!fake) throw new Error('no window created')
     expect(window).toBe(fake)
-    return { fake, log }
+    return { fake }
   }
 
   it('creates the window with the kiosk options and loads the app origin', () => {
@@ -92,28 +92,17 @@ describe('createKioskWindow', () => {
     expect(fake.calls).toContainEqual(['show'])
   })
 
-  it('prevents every navigation and logs it', () => {
-    const { fake, log } = create()
-    expect(fake.webContents.listeners.get('will-navigate')).toHaveLength(1)
-    expect(fake.webContents.emit('will-navigate', 'https://evil.example/').prevented).toBe(true)
-    expect(fake.webContents.emit('will-navigate', 'app://kiosk/index.html').prevented).toBe(true)
-    expect(fake.webContents.emit('will-redirect', 'https://evil.example/').prevented).toBe(true)
-    expect(fake.webContents.emit('will-attach-webview').prevented).toBe(true)
-    expect(log.entries).toContainEqual({
-      level: 'warn',
-      message: 'navigation blocked',
-      context: { url: 'https://evil.example/' },
-    })
-  })
-
-  it('denies window.open', () => {
+  it('leaves the navigation lock to main, so the window is locked once, not twice', () => {
     const { fake } = create()
-    expect(fake.webContents.windowOpenHandler?.({ url: 'https://evil.example/popup' })).toEqual({
-      action: 'deny',
-    })
-    expect(fake.webContents.windowOpenHandler?.({ url: 'app://kiosk/index.html' })).toEqual({
-      action: 'deny',
-    })
+    // Main locks every web contents as Electron creates it (`web-contents-created`), this window's included.
+    for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview'])
+      expect(fake.webContents.listeners.get(event), event).toBeUndefined()
+    expect(fake.webContents.windowOpenHandler).toBeUndefined()
+    const log = memoryLogger()
+    lockNavigation(fake.webContents as unknown as WebContents, log)
+    expect(fake.webContents.listeners.get('will-navigate')).toHaveLength(1)
+    expect(fake.webContents.emit('will-navigate', 'app://kiosk/index.html').prevented).toBe(true)
+    expect(log.entries).toHaveLength(1)
   })
 
   it('blocks reload and close keys and lets ordinary typing through', () => {

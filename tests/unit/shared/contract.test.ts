@@ -108,6 +108,18 @@ describe('calls without payload', () => {
     expect(bridgeCalls.getSettings.request.safeParse(undefined).success).toBe(true)
     expect(bridgeCalls.getSettings.request.safeParse({}).success).toBe(false)
     expect(bridgeCalls.lockAdmin.request.safeParse(null).success).toBe(false)
+    expect(bridgeCalls.reloadPage.request.safeParse(undefined).success).toBe(true)
+    expect(bridgeCalls.reloadPage.request.safeParse({ url: 'https://evil.example/' }).success).toBe(false)
+  })
+})
+
+describe('reloadPage', () => {
+  it('answers who reloads the page: the host, or the page itself', () => {
+    const response = bridgeCalls.reloadPage.response
+    expect(response.parse({ reloadedBy: 'host' })).toEqual({ reloadedBy: 'host' })
+    expect(response.parse({ reloadedBy: 'page' })).toEqual({ reloadedBy: 'page' })
+    expect(response.safeParse({ reloadedBy: 'nobody' }).success).toBe(false)
+    expect(response.safeParse(null).success).toBe(false)
   })
 })
 

@@ -21,6 +21,7 @@ const answers: Partial<Record<CallName, () => unknown>> = {
   setAdminPin: () => sampleSettingsView(),
   unlockAdmin: () => ({ unlocked: true, retryAfterMs: 0 }),
   mintSessionToken: () => ({ ...SAMPLE_TOKEN }),
+  reloadPage: () => ({ reloadedBy: 'page' }),
 }
 
 /**
