@@ -13,7 +13,7 @@ import { failure as liveAvatarFailure } from './liveavatar/envelope'
 import { LiveAvatarFrontEnd } from './liveavatar/front-end'
 import type { ResolvedSandboxOptions } from './options'
 import { ProcessRegistry } from './processes'
-import { SessionRegistry } from './session/registry'
+import { SandboxSessions } from './session/sandbox-sessions'
 
 export const RTC_PATH = '/rtc'
 
@@ -23,7 +23,7 @@ export const RTC_PATH = '/rtc'
  * the control API, with the session state behind them.
  */
 export class SandboxServer {
-  readonly sessions = new SessionRegistry()
+  readonly sessions = new SandboxSessions()
   readonly faults = new FaultTable()
   readonly processes = new ProcessRegistry()
   readonly heygen: HeygenFrontEnd

@@ -4,13 +4,13 @@ import { faultSchema, type Fault, type FaultTable } from '../faults'
 import { readJson } from '../http'
 import type { SessionEndReason } from '../liveavatar/events'
 import { LiveAvatarSession } from '../liveavatar/session'
-import type { SessionRegistry } from '../session/registry'
+import type { SandboxSessions } from '../session/sandbox-sessions'
 import type { RoomSession } from '../session/room-session'
 
 export const CONTROL_PREFIX = '/__sandbox'
 
 export interface ControlContext {
-  sessions: SessionRegistry
+  sessions: SandboxSessions
   faults: FaultTable
   health(): Record<string, unknown>
 }
@@ -98,7 +98,7 @@ export function applyFault(fault: Fault, ctx: Pick<ControlContext, 'sessions' | 
   }
 }
 
-function targetSessions(selector: string, sessions: SessionRegistry): RoomSession[] | undefined {
+function targetSessions(selector: string, sessions: SandboxSessions): RoomSession[] | undefined {
   if (selector === 'all') return sessions.open()
   const session = sessions.get(selector)
   return session?.isOpen ? [session] : undefined

@@ -6,7 +6,7 @@ import { DEFAULT_QUALITY } from '../media/quality'
 import type { ResolvedSandboxOptions } from '../options'
 import type { ProcessRegistry } from '../processes'
 import { avatarFor } from '../session/avatars'
-import type { SessionRegistry } from '../session/registry'
+import type { SandboxSessions } from '../session/sandbox-sessions'
 import type { RestReply } from '../session/rest-reply'
 import { personaFrom } from '../speech/responder'
 import { espeakLanguage } from '../speech/tts'
@@ -21,7 +21,7 @@ const MAX_IDLE_TIMEOUT_SECONDS = 3600
 
 export interface FrontEndDeps {
   options: ResolvedSandboxOptions
-  sessions: SessionRegistry
+  sessions: SandboxSessions
   processes: ProcessRegistry
   refuseSessions(): boolean
 }

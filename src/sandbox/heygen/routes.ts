@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { readJson } from '../http'
 import type { ResolvedSandboxOptions } from '../options'
 import { apiKeyAccepted, credentialsOf, type Credentials } from '../credentials'
-import type { SessionRegistry } from '../session/registry'
+import type { SandboxSessions } from '../session/sandbox-sessions'
 import type { RestReply } from '../session/rest-reply'
 import { SessionClosedError, SpeechQueueFullError, type RoomSession } from '../session/room-session'
 import { SANDBOX_AVATARS } from '../session/avatars'
@@ -22,7 +22,7 @@ import { newSessionSchema, sessionRequestSchema, taskRequestSchema, type NewSess
 
 export interface RestContext {
   options: ResolvedSandboxOptions
-  sessions: SessionRegistry
+  sessions: SandboxSessions
   tokens: TokenStore
   refuseSessions(): boolean
   createSession(request: NewSessionRequest): RoomSession

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index'
 import { TOKEN_LIMITS, TokenStore } from '../../../src/sandbox/heygen/tokens'
 import { ProcessRegistry } from '../../../src/sandbox/processes'
-import { CLOSED_HISTORY_LIMIT, SessionRegistry } from '../../../src/sandbox/session/registry'
+import { CLOSED_HISTORY_LIMIT, SandboxSessions } from '../../../src/sandbox/session/sandbox-sessions'
 import { MAX_TASKS_IN_FLIGHT, type RoomSession } from '../../../src/sandbox/session/room-session'
 import { appendTask, TASK_LOG_LIMITS, type TaskRecord } from '../../../src/sandbox/session/task-log'
 import { Slots } from '../../../src/sandbox/speech/slots'
@@ -30,7 +30,7 @@ describe('session registry', () => {
     ({ id, isOpen: open, config: { livekitToken: id } }) as unknown as RoomSession
 
   it('remembers at most the limit of closed sessions, the newest, and every open one', () => {
-    const registry = new SessionRegistry(3)
+    const registry = new SandboxSessions(3)
     registry.add(fake('open-1', true))
     for (let i = 0; i < 6; i++) registry.add(fake(`closed-${i}`, false))
     registry.add(fake('open-2', true))
@@ -46,7 +46,7 @@ describe('session registry', () => {
 
   it('defaults to a bounded history', () => {
     expect(CLOSED_HISTORY_LIMIT).toBeLessThanOrEqual(100)
-    const registry = new SessionRegistry()
+    const registry = new SandboxSessions()
     for (let i = 0; i < CLOSED_HISTORY_LIMIT + 10; i++) registry.add(fake(`c${i}`, false))
     registry.forgetOldClosed()
     expect(registry.all()).toHaveLength(CLOSED_HISTORY_LIMIT)

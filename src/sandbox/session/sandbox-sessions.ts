@@ -7,7 +7,7 @@ import type { Protocol, RoomSession, SessionSnapshot } from './room-session'
 export const CLOSED_HISTORY_LIMIT = 100
 
 /** Every session the sandbox has created, of both protocols, open and closed, in creation order. */
-export class SessionRegistry {
+export class SandboxSessions {
   private readonly sessions = new Map<string, RoomSession>()
 
   constructor(private readonly closedHistoryLimit: number = CLOSED_HISTORY_LIMIT) {}
