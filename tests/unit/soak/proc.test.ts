@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import {
+  descendantsOf,
+  fdCount,
+  ownRssMb,
+  parsePpid,
+  parseVmRssKb,
+  treeRssMb,
+} from '../../../scripts/soak/proc'
+
+describe('/proc parsing', () => {
+  it('reads VmRSS in kB and nothing from a status without it', () => {
+    const status = 'Name:\tnode\nVmPeak:\t 900000 kB\nVmRSS:\t  123456 kB\nRssAnon:\t 100 kB\n'
+    expect(parseVmRssKb(status)).toBe(123456)
+    expect(parseVmRssKb('Name:\tzombie\nState:\tZ (zombie)\n')).toBeUndefined()
+  })
+
+  it('finds the parent pid after a command name holding spaces and parentheses', () => {
+    expect(parsePpid('4242 (node) S 17 4242 17 0 -1')).toBe(17)
+    expect(parsePpid('4243 (Web Content (x)) R 4242 1 1 0')).toBe(4242)
+  })
+
+  it('collects a process and all its descendants, not its siblings', () => {
+    const parents = new Map([
+      [10, 1],
+      [11, 10],
+      [12, 11],
+      [13, 1],
+      [14, 10],
+    ])
+    expect(descendantsOf(10, parents).sort()).toEqual([10, 11, 12, 14])
+    expect(descendantsOf(13, parents)).toEqual([13])
+  })
+
+  it('measures this very process', () => {
+    expect(treeRssMb(process.pid)).toBeGreaterThan(10)
+    expect(treeRssMb(process.pid)).toBeGreaterThanOrEqual(ownRssMb(process.pid))
+    expect(ownRssMb(2 ** 22 + 1)).toBeNaN()
+    expect(fdCount(process.pid)).toBeGreaterThan(2)
+    expect(fdCount(2 ** 22 + 1)).toBeNaN()
+  })
+})
