@@ -1,29 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  KEYLESS_PLACEHOLDER,
-  createLlmClient,
-  isLoopbackUrl,
-} from '../../../src/main/services/conversation/llm-client'
+import { KEYLESS_PLACEHOLDER, createLlmClient } from '../../../src/main/services/conversation/llm-client'
+import { BridgeError } from '../../../src/shared/result'
 import { startFakeOpenAi, type FakeOpenAi } from '../../support/fake-openai'
+import { useLoopbackServers } from '../support/loopback-server'
 
 const noKey = { get: async () => undefined }
-
-describe('isLoopbackUrl', () => {
-  it.each([
-    ['http://localhost:11434/v1', true],
-    ['http://127.0.0.1:8080/v1', true],
-    ['http://127.1.2.3/v1', true],
-    ['http://[::1]:8000/v1', true],
-    ['http://ollama.localhost/v1', true],
-    ['https://api.openai.com/v1', false],
-    ['http://192.168.1.20:8000/v1', false],
-    ['http://127.0.0.1.evil.test/v1', false],
-    ['http://localhost.evil.test/v1', false],
-    ['not a url', false],
-  ])('%s → %s', (url, loopback) => {
-    expect(isLoopbackUrl(url)).toBe(loopback)
-  })
-})
+const serve = useLoopbackServers()
 
 describe('createLlmClient', () => {
   let fake: FakeOpenAi
@@ -63,5 +45,51 @@ describe('createLlmClient', () => {
     const error = await createLlmClient(fake.baseUrl, broken).catch((caught: unknown) => caught)
     expect(error).toMatchObject({ code: 'not-configured' })
     expect((error as Error).message).not.toContain('sk-should-never-show')
+  })
+
+  it('refuses plain http to another computer before reading the key (a hand-edited settings file)', async () => {
+    let keyRead = false
+    const secrets = {
+      get: async () => {
+        keyRead = true
+        return 'sk-must-not-travel-0123456789'
+      },
+    }
+    for (const url of ['http://192.168.1.20:8000/v1', 'http://llm.example.test/v1', 'ftp://127.0.0.1/v1']) {
+      const error = await createLlmClient(url, secrets).catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(BridgeError)
+      expect(error).toMatchObject({ code: 'not-configured', message: expect.stringContaining('https') })
+    }
+    expect(keyRead).toBe(false)
+  })
+
+  it('does not follow a redirect, so the key never reaches the host it points to', async () => {
+    const key = 'sk-stored-redirect-key-0123456789'
+    const elsewhere = await serve((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' })
+      response.end('{"object":"list","data":[]}')
+    })
+    const redirecting = await serve((_request, response) => {
+      response.writeHead(307, { Location: `${elsewhere.baseUrl}/v1/models` })
+      response.end()
+    })
+    const client = await createLlmClient(`${redirecting.baseUrl}/v1`, { get: async () => key })
+    await expect(client.models.list()).rejects.toThrow()
+    expect(redirecting.requests).toHaveLength(1)
+    expect(redirecting.requests[0]?.headers.authorization).toBe(`Bearer ${key}`)
+    expect(elsewhere.requests).toHaveLength(0)
+  })
+
+  it('refuses the redirect even when a call asks for redirects to be followed', async () => {
+    const elsewhere = await serve((_request, response) => response.end('{"object":"list","data":[]}'))
+    const redirecting = await serve((_request, response) => {
+      response.writeHead(302, { Location: `${elsewhere.baseUrl}/v1/models` })
+      response.end()
+    })
+    const client = await createLlmClient(`${redirecting.baseUrl}/v1`, {
+      get: async () => 'sk-abcdefghijklmnop',
+    })
+    await expect(client.models.list({ fetchOptions: { redirect: 'follow' } })).rejects.toThrow()
+    expect(elsewhere.requests).toHaveLength(0)
   })
 })

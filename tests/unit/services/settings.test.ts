@@ -169,6 +169,60 @@ describe('SettingsService loading', () => {
     })
   })
 
+  it.each([1, 2])(
+    'resets only the plain-http URLs of a v%i file that point off this computer, keeping everything else',
+    async (version) => {
+      const dir = await tempDir()
+      const original = JSON.stringify({
+        version,
+        provider: { kind: 'heygen', baseUrl: 'http://konpro.example' },
+        avatar: { id: 'Anna_public', quality: 'low' },
+        llm: {
+          baseUrl: 'http://192.168.1.20:11434/v1',
+          model: 'llama3',
+          transcriptionBaseUrl: 'http://127.0.0.1:9000/v1',
+          speech: { baseUrl: 'http://tts.example/v1', voice: 'nova' },
+        },
+        display: { windowMode: 'windowed' },
+      })
+      await writeFile(join(dir, 'settings.json'), original)
+      const log = memoryLogger()
+      const service = new SettingsService(settingsDocument(dir), log)
+      const settings = service.get()
+      const defaults = defaultSettings()
+
+      expect(settings.provider).toMatchObject({ kind: 'heygen', baseUrl: '' })
+      expect(settings.llm.baseUrl).toBe(defaults.llm.baseUrl)
+      expect(settings.llm.speech.baseUrl).toBe('')
+      // What was valid survives: loopback http included.
+      expect(settings.llm.transcriptionBaseUrl).toBe('http://127.0.0.1:9000/v1')
+      expect(settings.llm.model).toBe('llama3')
+      expect(settings.llm.speech.voice).toBe('nova')
+      expect(settings.avatar).toMatchObject({ id: 'Anna_public', quality: 'low' })
+      expect(settings.display.windowMode).toBe('windowed')
+
+      const backups = await backupsIn(dir, 'invalid')
+      expect(backups).toHaveLength(1)
+      expect(await readFile(join(dir, backups[0] ?? ''), 'utf8')).toBe(original)
+      expect(service.notices).toHaveLength(1)
+      for (const path of ['provider.baseUrl', 'llm.baseUrl', 'llm.speech.baseUrl']) {
+        expect(service.notices[0]?.message).toContain(path)
+      }
+      expect(service.notices[0]?.message).not.toContain('transcriptionBaseUrl')
+      expect(log.entries).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          context: expect.objectContaining({
+            fields: ['provider.baseUrl', 'llm.baseUrl', 'llm.speech.baseUrl'],
+          }),
+        }),
+      )
+      // The repaired file is what the next start reads, with nothing more to report.
+      expect(await readJson(join(dir, 'settings.json'))).toEqual(settings)
+      expect(new SettingsService(settingsDocument(dir), memoryLogger()).notices).toEqual([])
+    },
+  )
+
   it('leaves a current, valid file untouched', async () => {
     const dir = await tempDir()
     const original = JSON.stringify({

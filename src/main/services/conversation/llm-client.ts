@@ -1,4 +1,5 @@
-import OpenAI from 'openai'
+import OpenAI, { type ClientOptions } from 'openai'
+import { isLoopbackUrl, isSecureOrLoopbackUrl } from '../../../shared/settings/fields'
 import { BridgeError } from '../../../shared/result'
 
 /** Where the LLM key comes from: the main-process secret store, never the renderer. */
@@ -9,20 +10,20 @@ export interface LlmKeySource {
 /** What a local OpenAI-compatible server (Ollama, vLLM, a whisper server) gets when no key is stored. */
 export const KEYLESS_PLACEHOLDER = 'not-needed'
 
-/** Only a server on this machine may go without a key; anything remote without one is a setup mistake. */
-export function isLoopbackUrl(url: string): boolean {
-  let hostname: string
-  try {
-    hostname = new URL(url).hostname.toLowerCase()
-  } catch {
-    return false
-  }
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    hostname === '[::1]' ||
-    /^127(?:\.\d{1,3}){3}$/.test(hostname)
-  )
+/**
+ * Every request the SDK makes goes through here, whatever options a call passes: a redirect is refused, not
+ * followed, because the key travels in a header that a redirect would carry to wherever the server (or
+ * something in between) pointed us.
+ */
+export const noRedirectFetch: NonNullable<ClientOptions['fetch']> = (input, init) =>
+  fetch(input, { ...init, redirect: 'error' })
+
+function insecureUrlError(): BridgeError {
+  return new BridgeError({
+    code: 'not-configured',
+    message:
+      'The LLM server URL must use https (http only for a server on this computer). Check it in the admin panel.',
+  })
 }
 
 async function readKey(secrets: LlmKeySource): Promise<string | undefined> {
@@ -41,6 +42,9 @@ async function readKey(secrets: LlmKeySource): Promise<string | undefined> {
  * the visitor is waiting, and the answer timeouts already bound how long a question may take.
  */
 export async function createLlmClient(baseUrl: string, secrets: LlmKeySource): Promise<OpenAI> {
+  // Checked here as well as in the settings schema, since a settings file can be edited by hand; and before
+  // the key is read, so nothing is sent in clear text to a server off this computer.
+  if (!isSecureOrLoopbackUrl(baseUrl)) throw insecureUrlError()
   const stored = await readKey(secrets)
   if (stored === undefined && !isLoopbackUrl(baseUrl)) {
     throw new BridgeError({
@@ -52,6 +56,7 @@ export async function createLlmClient(baseUrl: string, secrets: LlmKeySource): P
     apiKey: stored ?? KEYLESS_PLACEHOLDER,
     baseURL: baseUrl,
     maxRetries: 0,
+    fetch: noRedirectFetch,
     // The SDK would otherwise read these from the environment and log on its own.
     organization: null,
     project: null,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { BridgeError } from '../../../shared/result'
+import { isSecureOrLoopbackUrl } from '../../../shared/settings/fields'
 
 export type ProviderFailureKind =
   'unauthorized' | 'rate-limited' | 'unreachable' | 'timeout' | 'provider-error'
@@ -61,6 +62,20 @@ export interface ProviderRequest {
 }
 
 /**
+ * Refuses a provider URL that would carry the API key in clear text off this computer. The settings schema
+ * refuses such a URL too; this is checked again before every keyed request because a settings file can be
+ * edited by hand. Anything else in main that sends the key (a session stop, say) should call it as well.
+ */
+export function assertSecureProviderUrl(url: string): void {
+  if (isSecureOrLoopbackUrl(url)) return
+  throw new BridgeError({
+    code: 'not-configured',
+    message:
+      'The avatar service URL must use https (http only for a server on this computer). Check it in the admin settings.',
+  })
+}
+
+/**
  * One request to a provider, from main. `redirect: 'error'` because the API key travels in a header that a
  * redirect would carry to wherever the provider (or something in between) pointed us.
  */
@@ -72,6 +87,7 @@ export async function providerRequest({
   timeoutMs = PROVIDER_TIMEOUT_MS,
   fetchImpl = fetch,
 }: ProviderRequest): Promise<ProviderReply> {
+  assertSecureProviderUrl(url)
   let response: Response
   const timeout = AbortSignal.timeout(timeoutMs)
   try {
