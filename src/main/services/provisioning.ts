@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { PinSchema, type SecretName } from '../../shared/contract'
+import { isPlainObject } from '../../shared/is-plain-object'
 import { toFieldErrors, type FieldError } from '../../shared/result'
 import { SettingsPatchSchema, SettingsSchema, mergeSettingsPatch } from '../../shared/settings/schema'
 import { hashPin } from './admin-pin'
@@ -31,10 +32,6 @@ export interface ProvisioningPlan {
   patch: Record<string, unknown>
   secrets: Partial<Record<SecretName, string>>
   adminPin: string | undefined
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** Validates the whole file against the current settings before anything is applied. */

@@ -1,4 +1,5 @@
-import { isPlainObject, SETTINGS_VERSION } from '../../shared/settings/schema'
+import { isPlainObject } from '../../shared/is-plain-object'
+import { SETTINGS_VERSION } from '../../shared/settings/schema'
 
 export type SettingsData = Record<string, unknown>
 

@@ -1,4 +1,5 @@
 import type { Notice } from '../../shared/contract'
+import { isPlainObject } from '../../shared/is-plain-object'
 import { BridgeError, toFieldErrors } from '../../shared/result'
 import {
   SETTINGS_VERSION,
@@ -11,10 +12,6 @@ import {
 import { backupFile, UnreadableDocumentError, type JsonDocument } from './json-document'
 import type { Logger } from './logger'
 import { migrateSettings, type SettingsData } from './settings-migrations'
-
-function isPlainObject(value: unknown): value is SettingsData {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function deleteAtPath(data: SettingsData, path: readonly PropertyKey[]): void {
   let node: unknown = data

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isPlainObject } from '../is-plain-object'
 import { AvatarPlacementSchema, BackgroundSettingsSchema, ChromaKeySettingsSchema } from './chroma'
 import { BaseUrlSchema, LanguageTagSchema, OptionalBaseUrlSchema } from './fields'
 import { toPatchSchema } from './patch'
@@ -231,10 +232,6 @@ export type SettingsPatch = DeepPartial<Omit<SettingsInput, 'version'>>
 export const SettingsPatchSchema = toPatchSchema(
   SettingsSections.omit({ version: true }),
 ) as z.ZodType<SettingsPatch>
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 /** Objects merge key by key; arrays and scalars replace. */
 export function mergeSettingsPatch(base: unknown, patch: unknown): unknown {
