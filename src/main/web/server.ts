@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { open, type FileHandle } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { pipeline } from 'node:stream'
 import type { AppServices } from '../app-services'
 import { buildRendererCsp } from '../security/csp'
 import {
@@ -11,12 +11,15 @@ import {
   isAllowedHost,
   isSameOriginOrAbsent,
 } from './access'
+import type { Logger } from '../services/logger'
 import { contentTypeFor, readStaticFile } from '../services/static-files'
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024
 /** Background files (the operator's, then the samples); the renderer asks for `./media/backgrounds/<name>`. */
 export const BACKGROUNDS_PATH = '/media/backgrounds/'
 const HEARTBEAT_MS = 15_000
+/** EventSource reconnects after 2 s (`retry:` below); a page whose stream stays away longer than this is gone. */
+const DEFAULT_CLIENT_GONE_GRACE_MS = 5_000
 const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
 
 export interface WebHostOptions {
@@ -26,8 +29,12 @@ export interface WebHostOptions {
   port?: number
   /** Tests may fix the token; by default every launch gets a fresh random one. */
   token?: string
-  /** Called when a page's event stream closes, i.e. the page went away. */
+  /**
+   * Called when a page's event stream has stayed closed for `clientGoneGraceMs`, i.e. the page went away. A
+   * brief drop that the page's EventSource reconnects within that time is not a page gone.
+   */
   onClientGone?: (clientId: string) => void
+  clientGoneGraceMs?: number
 }
 
 export interface WebHost {
@@ -59,15 +66,31 @@ function sendJson(response: ServerResponse, status: number, value: unknown): voi
   response.end(JSON.stringify(value))
 }
 
+class BodyTooLargeError extends Error {}
+
+/**
+ * Reads the body, refusing more than MAX_BODY_BYTES. The rest of an over-size body is read and dropped rather
+ * than the socket destroyed, so the caller still receives its 413.
+ */
 async function readJsonBody(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new Error('body too large')
-    chunks.push(chunk as Buffer)
+  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    request.resume()
+    throw new BodyTooLargeError()
   }
-  const text = Buffer.concat(chunks).toString('utf8')
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const collect = (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk)
+      request.off('data', collect)
+      request.resume()
+      reject(new BodyTooLargeError())
+    }
+    request.on('data', collect)
+    request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.once('error', reject)
+  })
   return text.length === 0 ? {} : JSON.parse(text)
 }
 
@@ -79,33 +102,101 @@ function safeDecode(text: string): string | undefined {
   }
 }
 
-/** Media elements seek and loop with Range requests; a single range is all they ask for. */
+/**
+ * Media elements seek and loop with Range requests; a single range is all they ask for. The file is opened
+ * before anything is answered, and its size read from the open file: a file deleted or replaced meanwhile
+ * is a 404 or the old file's bytes, never a stream that fails with nobody listening.
+ */
 async function sendFileWithRanges(
   request: IncomingMessage,
   response: ServerResponse,
   path: string,
+  log: Logger,
 ): Promise<void> {
-  const { size } = await stat(path)
-  const headers: Record<string, string> = { 'Content-Type': contentTypeFor(path), 'Accept-Ranges': 'bytes' }
-  const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '')
-  if (!range || (range[1] === '' && range[2] === '')) {
-    response.writeHead(200, { ...headers, 'Content-Length': String(size) })
-    if (request.method === 'HEAD') return void response.end()
-    return void createReadStream(path).pipe(response)
+  let file: FileHandle
+  try {
+    file = await open(path, 'r')
+  } catch {
+    return sendText(response, 404, 'Not found.')
   }
-  const start = range[1] === '' ? Math.max(0, size - Number(range[2])) : Number(range[1])
-  const end = range[1] !== '' && range[2] !== '' ? Math.min(size - 1, Number(range[2])) : size - 1
-  if (start > end || start >= size) {
-    response.writeHead(416, { 'Content-Range': `bytes */${size}` })
-    return void response.end()
+  let streaming = false
+  try {
+    const info = await file.stat()
+    if (!info.isFile()) return sendText(response, 404, 'Not found.')
+    const { size } = info
+    const headers: Record<string, string> = { 'Content-Type': contentTypeFor(path), 'Accept-Ranges': 'bytes' }
+    const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '')
+    let start = 0
+    let end = size - 1
+    if (!range || (range[1] === '' && range[2] === '')) {
+      response.writeHead(200, { ...headers, 'Content-Length': String(size) })
+    } else {
+      start = range[1] === '' ? Math.max(0, size - Number(range[2])) : Number(range[1])
+      end = range[1] !== '' && range[2] !== '' ? Math.min(size - 1, Number(range[2])) : size - 1
+      if (start > end || start >= size) {
+        response.writeHead(416, { 'Content-Range': `bytes */${size}` })
+        return void response.end()
+      }
+      response.writeHead(206, {
+        ...headers,
+        'Content-Range': `bytes ${start}-${end}/${size}`,
+        'Content-Length': String(end - start + 1),
+      })
+    }
+    if (request.method === 'HEAD' || size === 0) return void response.end()
+    streaming = true
+    // pipeline closes the file when the response ends, fails or the player hangs up mid-file (seeks do).
+    pipeline(file.createReadStream({ start, end }), response, (error) => {
+      if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE')
+        log.warn('background file stream failed', { path, error })
+    })
+  } finally {
+    if (!streaming) await file.close()
   }
-  response.writeHead(206, {
-    ...headers,
-    'Content-Range': `bytes ${start}-${end}/${size}`,
-    'Content-Length': String(end - start + 1),
-  })
-  if (request.method === 'HEAD') return void response.end()
-  createReadStream(path, { start, end }).pipe(response)
+}
+
+/**
+ * Which pages have an open event stream. A page counts as gone only once its last stream has stayed closed for
+ * the grace period: an EventSource that drops (a network blip, a host busy for a moment) reconnects by itself.
+ */
+class ClientPresence {
+  private readonly openStreams = new Map<string, number>()
+  private readonly goneTimers = new Map<string, NodeJS.Timeout>()
+  private stopped = false
+
+  constructor(
+    private readonly graceMs: number,
+    private readonly onGone: (clientId: string) => void,
+  ) {}
+
+  connected(clientId: string): void {
+    clearTimeout(this.goneTimers.get(clientId))
+    this.goneTimers.delete(clientId)
+    this.openStreams.set(clientId, (this.openStreams.get(clientId) ?? 0) + 1)
+  }
+
+  disconnected(clientId: string): void {
+    if (this.stopped) return
+    const remaining = (this.openStreams.get(clientId) ?? 1) - 1
+    if (remaining > 0) return void this.openStreams.set(clientId, remaining)
+    this.openStreams.delete(clientId)
+    clearTimeout(this.goneTimers.get(clientId))
+    this.goneTimers.set(
+      clientId,
+      setTimeout(() => {
+        this.goneTimers.delete(clientId)
+        this.onGone(clientId)
+      }, this.graceMs),
+    )
+  }
+
+  /** The host is closing: its owner stops every session itself, so no page is reported gone from now on. */
+  stop(): void {
+    this.stopped = true
+    for (const timer of this.goneTimers.values()) clearTimeout(timer)
+    this.goneTimers.clear()
+    this.openStreams.clear()
+  }
 }
 
 function clientIdOf(value: string | string[] | null | undefined): string {
@@ -122,6 +213,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? createLaunchToken()
   const log = services.hostLog('web-host')
   const streams = new Set<ServerResponse>()
+  const clients = new ClientPresence(options.clientGoneGraceMs ?? DEFAULT_CLIENT_GONE_GRACE_MS, (clientId) =>
+    options.onClientGone?.(clientId),
+  )
   let port = 0
 
   async function handleCall(request: IncomingMessage, response: ServerResponse, name: string): Promise<void> {
@@ -131,7 +225,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     let body: unknown
     try {
       body = await readJsonBody(request)
-    } catch {
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        response.setHeader('Connection', 'close')
+        return sendJson(response, 413, {
+          ok: false,
+          error: { code: 'invalid-request', message: 'The request is too large.' },
+        })
+      }
       return sendJson(response, 400, {
         ok: false,
         error: { code: 'invalid-request', message: 'Malformed JSON body.' },
@@ -154,6 +255,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     })
     response.write('retry: 2000\n\n')
     streams.add(response)
+    clients.connected(clientId)
     const unsubscribe = services.events.subscribe((name, payload, target) => {
       if (target !== undefined && target !== clientId) return
       response.write(`data: ${JSON.stringify({ name, payload })}\n\n`)
@@ -163,7 +265,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       clearInterval(heartbeat)
       unsubscribe()
       streams.delete(response)
-      options.onClientGone?.(clientId)
+      clients.disconnected(clientId)
     })
   }
 
@@ -179,7 +281,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const name = safeDecode(url.pathname.slice(BACKGROUNDS_PATH.length))
       const path = name === undefined ? undefined : await services.media.resolveBackground(name)
       if (!path) return sendText(response, 404, 'Not found.')
-      return sendFileWithRanges(request, response, path)
+      return sendFileWithRanges(request, response, path, log)
     }
     const file = await readStaticFile(rendererDir, url.pathname)
     if (!file) return sendText(response, 404, 'Not found.')
@@ -236,6 +338,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     token,
     close: () =>
       new Promise<void>((resolve) => {
+        clients.stop()
         for (const stream of streams) stream.end()
         server.close(() => resolve())
         server.closeAllConnections()

@@ -26,6 +26,8 @@ interface Running {
   port: number
   lines: ReturnType<typeof memorySink>['lines']
   onClientGone: ReturnType<typeof vi.fn>
+  /** Holds `renderer/` and the data folder `data/`. */
+  root: string
 }
 
 const cleanups: (() => Promise<void>)[] = []
@@ -33,7 +35,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-async function start(options: { token?: string } = {}): Promise<Running> {
+async function start(options: { token?: string; clientGoneGraceMs?: number } = {}): Promise<Running> {
   const root = await tempDir()
   const rendererDir = join(root, 'renderer')
   await mkdir(join(rendererDir, 'assets'), { recursive: true })
@@ -51,12 +53,13 @@ async function start(options: { token?: string } = {}): Promise<Running> {
     port: 0,
     token: options.token ?? TOKEN,
     onClientGone,
+    clientGoneGraceMs: options.clientGoneGraceMs ?? 50,
   })
   cleanups.push(async () => {
     await host.close()
     await services.close()
   })
-  return { host, services, port: host.port, lines, onClientGone }
+  return { host, services, port: host.port, lines, onClientGone, root }
 }
 
 function callApi(
@@ -432,3 +435,165 @@ describe('web host events', () => {
     await vi.waitFor(() => expect(onClientGone).toHaveBeenCalledWith('web:anonymous'), { timeout: 5000 })
   })
 })
+
+describe('web host: a brief event-stream drop is not a page gone', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+  it('keeps the page when its stream reconnects within the grace period', async () => {
+    const { port, onClientGone } = await start({ clientGoneGraceMs: 1500 })
+    const first = openEvents(port, `token=${TOKEN}&client=clientDDDD4444`)
+    await first.opened
+    first.close()
+    await sleep(200)
+    const again = openEvents(port, `token=${TOKEN}&client=clientDDDD4444`)
+    await again.opened
+    await sleep(2000)
+    expect(onClientGone).not.toHaveBeenCalled()
+    // Gone for real: reported once the grace period has passed, not before.
+    again.close()
+    await sleep(300)
+    expect(onClientGone).not.toHaveBeenCalled()
+    await vi.waitFor(() => expect(onClientGone).toHaveBeenCalledWith('web:clientDDDD4444'), { timeout: 5000 })
+    expect(onClientGone).toHaveBeenCalledTimes(1)
+  })
+
+  it('keeps the page while another of its streams is still open', async () => {
+    const { port, onClientGone } = await start({ clientGoneGraceMs: 100 })
+    const first = openEvents(port, `token=${TOKEN}&client=clientEEEE5555`)
+    const second = openEvents(port, `token=${TOKEN}&client=clientEEEE5555`)
+    await Promise.all([first.opened, second.opened])
+    first.close()
+    await sleep(500)
+    expect(onClientGone).not.toHaveBeenCalled()
+    second.close()
+    await vi.waitFor(() => expect(onClientGone).toHaveBeenCalledWith('web:clientEEEE5555'), { timeout: 5000 })
+  })
+
+  it('waits seconds by default, and keeps the sessions of a page whose stream came back', async () => {
+    const api = await serve((request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' })
+      response.end(
+        JSON.stringify({ code: 1000, data: { session_id: 'sid-blip-1', session_token: 'tok-blip-1' } }),
+      )
+    })
+    const root = await tempDir()
+    const services = await createAppServices(nodeHostAdapters(join(root, 'data'), () => {}))
+    services.settings.update({ provider: { baseUrl: api.baseUrl } })
+    await services.secrets.set('providerApiKey', 'la-web-host-key-1234567')
+    const host = await startWebHost({
+      services,
+      rendererDir: root,
+      token: TOKEN,
+      onClientGone: (clientId) => void services.sessions.stopOrphans(clientId, 'page closed'),
+    })
+    cleanups.push(async () => {
+      await host.close()
+      await services.close()
+    })
+    const client = 'clientFFFF6666'
+    const stream = openEvents(host.port, `token=${TOKEN}&client=${client}`)
+    await stream.opened
+    const minted = await callApi(host.port, 'mintSessionToken', undefined, {
+      'X-Kiosk-Token': TOKEN,
+      'X-Kiosk-Client': client,
+    })
+    expect(JSON.parse(minted.body)).toMatchObject({ ok: true })
+    stream.close()
+    await sleep(1000)
+    const back = openEvents(host.port, `token=${TOKEN}&client=${client}`)
+    await back.opened
+    await sleep(500)
+    expect(services.sessions.openSessions()).toEqual([{ sessionId: 'sid-blip-1', clientId: `web:${client}` }])
+    expect(api.requests.filter((request) => request.url?.includes('stop'))).toEqual([])
+    back.close()
+  })
+})
+
+describe('web host: bodies and files that would have hurt it', () => {
+  const MAX_BODY_BYTES = 4 * 1024 * 1024
+
+  it('answers an over-size body with 413, with or without a Content-Length', async () => {
+    const { port } = await start()
+    const huge = JSON.stringify({ request: { name: 'providerApiKey', value: 'x'.repeat(MAX_BODY_BYTES) } })
+    const declared = await callApiRaw(port, 'setSecret', huge)
+    expect(declared.status).toBe(413)
+    expect(JSON.parse(declared.body)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request', message: 'The request is too large.' },
+    })
+    const streamed = await callApiRaw(port, 'setSecret', huge, { 'Transfer-Encoding': 'chunked' })
+    expect(streamed.status).toBe(413)
+    // The host is still there, and a body just under the limit is an ordinary (refused) call.
+    const under = JSON.stringify({
+      request: { name: 'providerApiKey', value: 'x'.repeat(MAX_BODY_BYTES - 100) },
+    })
+    const ordinary = await callApiRaw(port, 'setSecret', under)
+    expect(ordinary.status).toBe(200)
+    expect(JSON.parse(ordinary.body)).toMatchObject({ ok: false, error: { code: 'invalid-request' } })
+  })
+
+  it('serves a background file whole and by range', async () => {
+    const { port, root } = await start()
+    await mkdir(join(root, 'data', 'backgrounds'), { recursive: true })
+    await writeFile(join(root, 'data', 'backgrounds', 'lobby.webm'), '0123456789')
+    const cookie = { Cookie: `kiosk_token_${port}=${TOKEN}` }
+    const whole = await send({ port, path: '/media/backgrounds/lobby.webm', headers: cookie })
+    expect(whole.status).toBe(200)
+    expect(whole.body).toBe('0123456789')
+    expect(whole.headers['content-type']).toBe('video/webm')
+    const part = await send({
+      port,
+      path: '/media/backgrounds/lobby.webm',
+      headers: { ...cookie, Range: 'bytes=2-4' },
+    })
+    expect(part.status).toBe(206)
+    expect(part.body).toBe('234')
+    expect(part.headers['content-range']).toBe('bytes 2-4/10')
+    const beyond = await send({
+      port,
+      path: '/media/backgrounds/lobby.webm',
+      headers: { ...cookie, Range: 'bytes=20-' },
+    })
+    expect(beyond.status).toBe(416)
+  })
+
+  it('answers 404 when a background is deleted between being found and being opened', async () => {
+    const { port, root, services } = await start()
+    const cookie = { Cookie: `kiosk_token_${port}=${TOKEN}` }
+    vi.spyOn(services.media, 'resolveBackground').mockResolvedValueOnce(join(root, 'data', 'deleted.webm'))
+    expect((await send({ port, path: '/media/backgrounds/deleted.webm', headers: cookie })).status).toBe(404)
+  })
+
+  it('answers 404, and keeps running, when a background opens but cannot be streamed', async () => {
+    const { port, root, services } = await start()
+    const cookie = { Cookie: `kiosk_token_${port}=${TOKEN}` }
+    // A folder where the file was: it stats and opens, and only its stream fails, after the headers.
+    await mkdir(join(root, 'data', 'now-a-folder.webm'), { recursive: true })
+    vi.spyOn(services.media, 'resolveBackground').mockResolvedValueOnce(
+      join(root, 'data', 'now-a-folder.webm'),
+    )
+    const response = await send({ port, path: '/media/backgrounds/now-a-folder.webm', headers: cookie })
+    expect(response.status).toBe(404)
+    expect((await callApi(port, 'getSettings', undefined)).status).toBe(200)
+  })
+})
+
+describe('web host: reloadPage', () => {
+  it('answers that the page reloads itself: the web host has no navigation lock', async () => {
+    const { port } = await start()
+    expect(JSON.parse((await callApi(port, 'reloadPage', undefined)).body)).toEqual({
+      ok: true,
+      value: { reloadedBy: 'page' },
+    })
+  })
+})
+
+function callApiRaw(port: number, name: string, body: string, headers: Record<string, string> = {}) {
+  return send({
+    port,
+    path: `/api/call/${name}`,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Kiosk-Token': TOKEN, ...headers },
+    body,
+  })
+}
