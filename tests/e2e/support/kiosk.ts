@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, type Page } from '@playwright/test'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox'
-import { launchWebHost, type RunningWebHost } from './web-host'
+import { launchWebHost, type RunningWebHost, type WebHostLaunch } from './web-host'
 
 export const SANDBOX_KEY = 'sandbox-e2e-key-0123456789'
 
@@ -13,6 +13,11 @@ export interface KioskUnderTest {
   dataDir: string
   /** Restarts the sandbox on the same port (after `sandbox.close()`), as a provider coming back would. */
   restartSandbox(): Promise<Sandbox>
+  /**
+   * Stops the web host (unless it already exited) and starts a new one on the same data folder, as a reboot
+   * would; `host` then names the new one. Without `provision` the provisioning file is not passed again.
+   */
+  restartHost(options?: { signal?: NodeJS.Signals; provision?: boolean }): Promise<RunningWebHost>
   stop(): Promise<void>
 }
 
@@ -26,6 +31,8 @@ export async function startKiosk(
     settings?: Record<string, unknown>
     /** The protocol the kiosk speaks to the sandbox (it serves both); the legacy suite stays on `heygen`. */
     kind?: 'heygen' | 'liveavatar'
+    /** Extra environment for the web host process (kept across `restartHost`). */
+    hostEnv?: NodeJS.ProcessEnv
   } = {},
 ): Promise<KioskUnderTest> {
   const sandboxOptions: SandboxOptions = { apiKey: SANDBOX_KEY, ...options.sandbox }
@@ -50,16 +57,24 @@ export async function startKiosk(
       ...rest,
     }),
   )
-  const host = await launchWebHost({ dataDir, config })
+  const launch: WebHostLaunch = { dataDir, config, env: options.hostEnv }
+  let host = await launchWebHost(launch)
   const kiosk: KioskUnderTest = {
     get sandbox() {
       return sandbox
     },
-    host,
+    get host() {
+      return host
+    },
     dataDir,
     async restartSandbox() {
       sandbox = await startSandbox({ ...sandboxOptions, port: sandboxPort })
       return sandbox
+    },
+    async restartHost({ signal = 'SIGTERM', provision = false } = {}) {
+      await host.stop(signal)
+      host = await launchWebHost({ ...launch, config: provision ? config : undefined })
+      return host
     },
     async stop() {
       await host.stop()
