@@ -1,3 +1,5 @@
+import { boundLogContext, cutText, LOG_CONTEXT_LIMITS } from './log-context'
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 export type LogContext = Record<string, unknown>
 
@@ -32,21 +34,27 @@ export function redact(text: string, knownSecrets: Iterable<string>): string {
   return result
 }
 
-function describeContext(context: LogContext | undefined): string {
+/** A message is written by our own code, but may quote a library's error text of any length. */
+const MESSAGE_CHARS = 2000
+
+function describeContext(context: LogContext | undefined, secrets: readonly string[]): string {
   if (context === undefined || Object.keys(context).length === 0) return ''
-  return ` ${JSON.stringify(context, (_key, value: unknown) =>
-    value instanceof Error ? { name: value.name, message: value.message } : value,
-  )}`
+  const redactText = (text: string) => redact(text, secrets)
+  const json = JSON.stringify(boundLogContext(context, redactText))
+  return ` ${cutText(redactText(json), LOG_CONTEXT_LIMITS.totalChars)}`
 }
 
 /**
  * Every log line passes through redaction of the secrets main currently knows, so a key can never reach a
- * log file, even when it is embedded in an error message from a library.
+ * log file, even when it is embedded in an error message from a library. Redaction runs before anything is
+ * cut, so a cut never leaves a part of a key that redaction would no longer recognise.
  */
 export function createLogger(sink: LogSink, knownSecrets: () => Iterable<string>, scope?: string): Logger {
   const write = (level: LogLevel) => (message: string, context?: LogContext) => {
+    const secrets = [...knownSecrets()]
     const prefix = scope ? `[${scope}] ` : ''
-    sink(level, redact(`${prefix}${message}${describeContext(context)}`, knownSecrets()))
+    const text = cutText(redact(message, secrets), MESSAGE_CHARS)
+    sink(level, redact(`${prefix}${text}${describeContext(context, secrets)}`, secrets))
   }
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createAppServices } from '../../../src/main/app-services'
+import { LOG_CONTEXT_LIMITS } from '../../../src/main/services/log-context'
 import { createLogger, redact } from '../../../src/main/services/logger'
 import { nodeHostAdapters } from '../../../src/main/web/node-host'
 import { memorySink } from '../support/memory-log'
@@ -60,6 +61,106 @@ describe('createLogger', () => {
     known.push('later-key-000000')
     log.info('after: later-key-000000')
     expect(text()).toBe('before: later-key-000000\nafter: [redacted]')
+  })
+})
+
+describe('bounded log context', () => {
+  function logOnce(context: Record<string, unknown>, secrets: string[] = []): string {
+    const { sink, lines } = memorySink()
+    createLogger(sink, () => secrets).info('event', context)
+    expect(lines).toHaveLength(1)
+    return lines[0]?.line ?? ''
+  }
+
+  /** The context part of a line that was not cut as a whole, parsed back. */
+  function contextOf(line: string): Record<string, unknown> {
+    return JSON.parse(line.slice('event '.length)) as Record<string, unknown>
+  }
+
+  it('cuts a huge string and says how much was left out', () => {
+    const line = logOnce({ body: 'x'.repeat(5_000_000) })
+    const body = String(contextOf(line).body)
+    expect(body.startsWith('x'.repeat(LOG_CONTEXT_LIMITS.stringChars))).toBe(true)
+    expect(body).toContain(`…[${5_000_000 - LOG_CONTEXT_LIMITS.stringChars} more chars]`)
+    expect(line.length).toBeLessThan(LOG_CONTEXT_LIMITS.stringChars + 100)
+  })
+
+  it('shows the first items of a big array and counts the rest', () => {
+    const items = Array.from({ length: 100_000 }, (_, index) => index)
+    const logged = contextOf(logOnce({ items })).items as unknown[]
+    expect(logged).toHaveLength(LOG_CONTEXT_LIMITS.arrayItems + 1)
+    expect(logged.slice(0, 3)).toEqual([0, 1, 2])
+    expect(logged.at(-1)).toBe(`…[${100_000 - LOG_CONTEXT_LIMITS.arrayItems} more items]`)
+  })
+
+  it('names deep nesting instead of walking it', () => {
+    let deep: Record<string, unknown> = { bottom: true }
+    for (let level = 0; level < 10_000; level += 1) deep = { next: deep }
+    const line = logOnce({ deep })
+    expect(line).toContain('"[object]"')
+    expect(line).not.toContain('bottom')
+    expect(line.length).toBeLessThan(200)
+  })
+
+  it('writes a cycle as [circular] instead of throwing, and keeps a shared object that is no cycle', () => {
+    const node: Record<string, unknown> = { name: 'node' }
+    node.self = node
+    const shared = { id: 7 }
+    const context: Record<string, unknown> = { node, pair: [shared, shared] }
+    context.root = context
+    const logged = contextOf(logOnce(context))
+    expect(logged.node).toEqual({ name: 'node', self: '[circular]' })
+    expect(logged.pair).toEqual([{ id: 7 }, { id: 7 }])
+    expect(logged.root).toBe('[circular]')
+  })
+
+  it('caps the whole line, however wide the context', () => {
+    const wide = Object.fromEntries(
+      Array.from({ length: 2000 }, (_, index) => [`k${index}`, Array(100).fill('y'.repeat(3000))]),
+    )
+    const started = performance.now()
+    const line = logOnce(wide)
+    expect(performance.now() - started).toBeLessThan(2000)
+    expect(line.length).toBeLessThanOrEqual(
+      'event '.length + LOG_CONTEXT_LIMITS.totalChars + '…[0000000 more chars]'.length,
+    )
+    expect(line).toMatch(/…\[\d+ more chars\]$/)
+  })
+
+  it('keeps values JSON cannot write, and survives a getter that throws', () => {
+    const context = {
+      count: 10n,
+      ratio: Number.NaN,
+      at: new Date('2026-01-02T03:04:05.000Z'),
+      audio: new Uint8Array(48_000),
+      callback: () => 1,
+      get broken(): never {
+        throw new Error('getter failed')
+      },
+    }
+    expect(contextOf(logOnce(context))).toEqual({
+      count: '10',
+      ratio: 'NaN',
+      at: '2026-01-02T03:04:05.000Z',
+      audio: '[Uint8Array 48000 bytes]',
+      callback: '[function]',
+      broken: '[unreadable]',
+    })
+  })
+
+  it('redacts a key before cutting, so no part of it reaches the log', () => {
+    const key = 'hg-cut-secret-0123456789abcdef'
+    // The key straddles the cut: a cut before redaction would leave its first half.
+    const body = `${'a'.repeat(LOG_CONTEXT_LIMITS.stringChars - 10)}${key}${'b'.repeat(100)}`
+    const line = logOnce(
+      { body, error: new Error(`${'c'.repeat(LOG_CONTEXT_LIMITS.stringChars - 5)}${key}`) },
+      [key],
+    )
+    expect(line).not.toContain(key.slice(0, 6))
+    const longMessage = memorySink()
+    createLogger(longMessage.sink, () => [key]).warn(`${'m'.repeat(1995)}${key}`)
+    expect(longMessage.text()).not.toContain(key.slice(0, 5))
+    expect(longMessage.text()).toContain('more chars]')
   })
 })
 
