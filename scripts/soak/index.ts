@@ -12,7 +12,7 @@ import { parseSoakArgs, SOAK_USAGE } from './args'
 import { ErrorLog } from './errors'
 import { KioskPage } from './kiosk-page'
 import { FAULT_KINDS, planEpisode, seededRandom, type FaultKind } from './plan'
-import { fdCount, ownRssMb, treeRssMb } from './proc'
+import { childCount, fdCount, ownRssMb, treeRssMb } from './proc'
 import { markdown, sampleHeader, sampleLine, summaryLines, type SoakReport } from './report'
 import { SandboxProcess } from './sandbox-process'
 import { SessionLedger, type SessionView } from './sessions'
@@ -74,6 +74,7 @@ async function main(): Promise<number> {
   let episodes = 0
   let restarting = false
   let lastSnapshots: SessionSnapshot[] = []
+  const activityBySession = new Map<string, number>()
   process.stdout.write(
     `soak: ${args.minutes} min, kind ${args.kind}, seed ${args.seed} (repeat with --seed ${args.seed})\n`,
   )
@@ -133,7 +134,9 @@ async function main(): Promise<number> {
 
   async function sample(): Promise<void> {
     const counts = ledger.counts()
-    const media = await kiosk.mediaCounts()
+    // Media objects are compared between live moments only: mid-reconnect a page rightly holds none or two.
+    const live = (await kiosk.liveSession()) !== undefined
+    const media = live ? await kiosk.mediaCounts() : undefined
     const next: Sample = {
       atMs: Date.now() - startedAt,
       sessionsOpened: counts.opened,
@@ -142,6 +145,7 @@ async function main(): Promise<number> {
       hostRssMb: treeRssMb(host.process.pid!),
       sandboxRssMb: restarting ? Number.NaN : treeRssMb(sandbox.pid),
       sandboxNodeRssMb: restarting ? Number.NaN : ownRssMb(sandbox.pid),
+      sandboxChildren: restarting ? Number.NaN : childCount(sandbox.pid),
       rendererHeapMb: await kiosk.heapMb(),
       hostFds: fdCount(host.process.pid!),
       sandboxFds: restarting ? Number.NaN : fdCount(sandbox.pid),
@@ -153,10 +157,18 @@ async function main(): Promise<number> {
     process.stdout.write(`${sampleLine(next)}\n`)
   }
 
-  /** Tasks and LITE utterances of the live session: it grows when the avatar starts an answer. */
-  function answerActivity(session: string | undefined): number {
-    const snapshot = lastSnapshots.find((candidate) => candidate.id === session)
-    return (snapshot?.tasks?.length ?? 0) + (snapshot?.audioUtterances?.length ?? 0)
+  /**
+   * Tasks and LITE utterances over every session seen, each session at its highest count: it grows when the
+   * avatar starts to speak, on whichever session is live by then (a rotation may come mid-question).
+   */
+  function answerActivity(): number {
+    for (const snapshot of lastSnapshots) {
+      const count = (snapshot.tasks?.length ?? 0) + (snapshot.audioUtterances?.length ?? 0)
+      activityBySession.set(snapshot.id, Math.max(count, activityBySession.get(snapshot.id) ?? 0))
+    }
+    let total = 0
+    for (const count of activityBySession.values()) total += count
+    return total
   }
 
   async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean> {
@@ -168,17 +180,18 @@ async function main(): Promise<number> {
     return false
   }
 
+  /** Answered: the question reached the LLM and the avatar then started to speak. */
   async function ask(): Promise<boolean> {
-    const session = await kiosk.liveSession()
     await poll()
-    const before = answerActivity(session)
+    const before = answerActivity()
+    const chatsBefore = llmServed.chatCompletions
     questions.asked += 1
     await kiosk.speak(true)
     await sleep(SPEAK_MS)
     await kiosk.speak(false)
     const answered = await until(async () => {
       await poll()
-      return answerActivity(session) > before
+      return llmServed.chatCompletions > chatsBefore && answerActivity() > before
     }, ANSWER_TIMEOUT_MS)
     if (answered) questions.answered += 1
     return answered

@@ -52,6 +52,11 @@ export function treeRssMb(pid: number): number {
   return Math.round((kb / 1024) * 10) / 10
 }
 
+/** Processes below this one (the sandbox's ffmpeg and espeak-ng): a leaked encoder shows here. */
+export function childCount(pid: number): number {
+  return descendantsOf(pid, parentsNow()).length - 1
+}
+
 /** RSS in MB of the process alone. */
 export function ownRssMb(pid: number): number {
   const status = readOrUndefined(`/proc/${pid}/status`)

@@ -28,6 +28,7 @@ const COLUMNS: [keyof Sample, string][] = [
   ['hostRssMb', 'hostRssMB'],
   ['sandboxRssMb', 'sbxRssMB'],
   ['sandboxNodeRssMb', 'sbxNodeMB'],
+  ['sandboxChildren', 'sbxKids'],
   ['rendererHeapMb', 'heapMB'],
   ['hostFds', 'hostFd'],
   ['sandboxFds', 'sbxFd'],
@@ -75,7 +76,7 @@ export function summaryLines(report: SoakReport): string[] {
         figure(metric.end),
         figure(metric.growthPercent),
         metric.limit,
-        metric.pass ? 'yes' : 'NO',
+        metric.kind === 'reported' ? '-' : metric.pass ? 'yes' : 'NO',
       ].join('\t'),
     )
   }

@@ -12,6 +12,7 @@ function steady(atMs: number, overrides: Partial<Sample> = {}): Sample {
     hostRssMb: 100,
     sandboxRssMb: 80,
     sandboxNodeRssMb: 60,
+    sandboxChildren: 1,
     rendererHeapMb: 20,
     hostFds: 40,
     sandboxFds: 30,
@@ -68,11 +69,23 @@ describe('verdict', () => {
   })
 
   it('fails on memory that grows 10% or more after the baseline, naming the metric', () => {
-    const growing = run(60, (atMs) => ({ sandboxRssMb: 80 + (atMs / MINUTE) * 0.5 }))
+    const growing = run(60, (atMs) => ({ sandboxNodeRssMb: 60 + (atMs / MINUTE) * 0.5 }))
     const result = verdict(growing, 60 * MINUTE, { duringRun: 0, atEnd: 0 })
     expect(result.pass).toBe(false)
     const failed = result.metrics.filter((metric) => !metric.pass).map((metric) => metric.metric)
-    expect(failed).toEqual(['sandboxRssMb'])
+    expect(failed).toEqual(['sandboxNodeRssMb'])
+  })
+
+  it('reports the sandbox with its children without judging it, and judges a growing number of children', () => {
+    const swinging = run(60, (atMs) => ({ sandboxRssMb: (atMs / 30_000) % 2 === 0 ? 80 : 180 }))
+    const reported = verdict(swinging, 60 * MINUTE, { duringRun: 0, atEnd: 0 })
+    expect(reported.metrics.find((metric) => metric.metric === 'sandboxRssMb')).toMatchObject({
+      kind: 'reported',
+      pass: true,
+    })
+    expect(reported.pass).toBe(true)
+    const spawning = run(60, (atMs) => ({ sandboxChildren: Math.floor(atMs / (10 * MINUTE)) }))
+    expect(verdict(spawning, 60 * MINUTE, { duringRun: 0, atEnd: 0 }).pass).toBe(false)
   })
 
   it('fails on counts that grow past their tolerance, and allows growth within it', () => {
