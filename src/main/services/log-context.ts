@@ -69,7 +69,11 @@ export function boundLogContext(
     const result: Record<string, JsonValue> = {}
     const keys = Object.keys(object)
     for (const key of keys.slice(0, LOG_CONTEXT_LIMITS.objectKeys)) {
-      result[cutText(redactText(key), 100)] = readProperty(object, key, (value) => bound(value, depth + 1))
+      // As JSON does: a key whose value is undefined is left out.
+      const value = readProperty(object, key, (value) =>
+        value === undefined ? undefined : bound(value, depth + 1),
+      )
+      if (value !== undefined) result[cutText(redactText(key), 100)] = value
     }
     if (keys.length > LOG_CONTEXT_LIMITS.objectKeys) {
       result['…'] = `${keys.length - LOG_CONTEXT_LIMITS.objectKeys} more keys`
@@ -82,7 +86,11 @@ export function boundLogContext(
 }
 
 /** A getter that throws must not take the log line down with it. */
-function readProperty(object: object, key: string, bound: (value: unknown) => JsonValue): JsonValue {
+function readProperty(
+  object: object,
+  key: string,
+  bound: (value: unknown) => JsonValue | undefined,
+): JsonValue | undefined {
   try {
     return bound((object as Record<string, unknown>)[key])
   } catch {

@@ -134,6 +134,8 @@ describe('bounded log context', () => {
       at: new Date('2026-01-02T03:04:05.000Z'),
       audio: new Uint8Array(48_000),
       callback: () => 1,
+      absent: undefined,
+      list: [undefined],
       get broken(): never {
         throw new Error('getter failed')
       },
@@ -144,6 +146,7 @@ describe('bounded log context', () => {
       at: '2026-01-02T03:04:05.000Z',
       audio: '[Uint8Array 48000 bytes]',
       callback: '[function]',
+      list: [null],
       broken: '[unreadable]',
     })
   })
