@@ -470,7 +470,7 @@ describe('web host: a brief event-stream drop is not a page gone', () => {
   })
 
   it('waits seconds by default, and keeps the sessions of a page whose stream came back', async () => {
-    const api = await serve((request, response) => {
+    const api = await serve((_request, response) => {
       response.writeHead(200, { 'Content-Type': 'application/json' })
       response.end(
         JSON.stringify({ code: 1000, data: { session_id: 'sid-blip-1', session_token: 'tok-blip-1' } }),
