@@ -66,11 +66,23 @@ export const BackgroundFileSchema = z.object({
 
 export const PinSchema = z.string().regex(/^\d{4,12}$/, 'Use 4 to 12 digits')
 
-export const RendererLogSchema = z.object({
+const LogContextSchema = z.record(
+  z.string().max(100),
+  z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]),
+)
+const MAX_LOG_CONTEXT_ENTRIES = 32
+
+export const RendererLogSchema = z.strictObject({
   level: z.enum(['debug', 'info', 'warn', 'error']),
   message: z.string().max(2000),
+  // Counted before the entries are parsed: parsing a million of them would stall main for seconds.
   context: z
-    .record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
+    .custom<z.input<typeof LogContextSchema>>(
+      (value) =>
+        typeof value !== 'object' || value === null || Object.keys(value).length <= MAX_LOG_CONTEXT_ENTRIES,
+      { error: `At most ${MAX_LOG_CONTEXT_ENTRIES} entries` },
+    )
+    .pipe(LogContextSchema)
     .optional(),
 })
 export type RendererLog = z.infer<typeof RendererLogSchema>
@@ -89,7 +101,7 @@ export const AnswerStreamSchema = z.discriminatedUnion('kind', [
 export type AnswerStreamEvent = z.infer<typeof AnswerStreamSchema>
 
 /** 16 kHz mono WAV of one utterance, base64 so it crosses IPC and HTTP alike (about 40 s at most). */
-export const UtteranceSchema = z.object({
+export const UtteranceSchema = z.strictObject({
   audioBase64: z.string().min(1).max(2_000_000),
   format: z.literal('wav'),
 })
@@ -121,23 +133,27 @@ function call<Request extends z.ZodType, Response extends z.ZodType>(request: Re
   return { request, response }
 }
 
+/**
+ * Requests are strict objects: an unknown key is refused with its name, like a settings typo, rather than
+ * dropped, so a caller that sends more than the contract says learns it at once.
+ */
 export const bridgeCalls = {
   getSettings: call(NoPayload, SettingsViewSchema),
   updateSettings: call(SettingsPatchSchema, SettingsViewSchema),
   setSecret: call(
-    z.object({ name: SecretNameSchema, value: z.string().trim().min(1).max(4096) }),
+    z.strictObject({ name: SecretNameSchema, value: z.string().trim().min(1).max(4096) }),
     SettingsViewSchema,
   ),
-  clearSecret: call(z.object({ name: SecretNameSchema }), SettingsViewSchema),
-  setAdminPin: call(z.object({ pin: PinSchema }), SettingsViewSchema),
+  clearSecret: call(z.strictObject({ name: SecretNameSchema }), SettingsViewSchema),
+  setAdminPin: call(z.strictObject({ pin: PinSchema }), SettingsViewSchema),
   unlockAdmin: call(
-    z.object({ pin: z.string().max(64) }),
+    z.strictObject({ pin: z.string().max(64) }),
     z.object({ unlocked: z.boolean(), retryAfterMs: z.number().int().nonnegative() }),
   ),
   lockAdmin: call(NoPayload, Done),
   mintSessionToken: call(NoPayload, SessionTokenSchema),
   reportSession: call(
-    z.object({
+    z.strictObject({
       lease: z.string().min(1).max(100),
       sessionId: z.string().min(1).max(200),
       state: z.enum(['started', 'stopped', 'abandoned']),
@@ -150,21 +166,21 @@ export const bridgeCalls = {
   transcribe: call(UtteranceSchema, z.object({ text: z.string() })),
   /** Starts an answer; its text arrives as `answerStream` events for this page only. */
   askAssistant: call(
-    z.object({ requestId: RequestIdSchema, text: z.string().trim().min(1).max(4000) }),
+    z.strictObject({ requestId: RequestIdSchema, text: z.string().trim().min(1).max(4000) }),
     Done,
   ),
   /** Barge-in: stop generating this answer. */
-  cancelAnswer: call(z.object({ requestId: RequestIdSchema }), Done),
+  cancelAnswer: call(z.strictObject({ requestId: RequestIdSchema }), Done),
   /** The visitor left: forget the conversation. */
   endConversation: call(NoPayload, Done),
   /** Text to speech in main with the LLM key (LiveAvatar LITE); `cancelAnswer` for the same id aborts it. */
   synthesizeSpeech: call(
-    z.object({ requestId: RequestIdSchema, text: z.string().trim().min(1).max(2000) }),
+    z.strictObject({ requestId: RequestIdSchema, text: z.string().trim().min(1).max(2000) }),
     SpeechAudioSchema,
   ),
   /** What the configured provider offers, fetched by main with the key (admin panel only). */
   listCatalog: call(
-    z.object({ kind: CatalogKindSchema }),
+    z.strictObject({ kind: CatalogKindSchema }),
     z.object({ items: z.array(CatalogItemSchema).max(2000) }),
   ),
   /**

@@ -41,17 +41,39 @@ export function bridgeResultSchema<T extends z.ZodType>(value: T) {
   ])
 }
 
+/** Longer than any real field name: a longer key came from the caller, and an error never echoes it whole. */
+const MAX_PATH_SEGMENT = 64
+/** More than any form or provisioning file shows; beyond it only the count is reported, so errors stay small. */
+const MAX_FIELD_ERRORS = 200
+
+function pathSegment(key: PropertyKey): string {
+  const text = String(key)
+  return text.length > MAX_PATH_SEGMENT ? `${text.slice(0, MAX_PATH_SEGMENT)}…` : text
+}
+
 /** Turns zod issues into `a.b.c: message` field errors for forms and for provisioning output. */
 export function toFieldErrors(
   issues: readonly z.core.$ZodIssue[],
   prefix: readonly PropertyKey[] = [],
 ): FieldError[] {
-  const joinPath = (path: readonly PropertyKey[]) => [...prefix, ...path].map(String).join('.') || '(root)'
-  return issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: joinPath([...issue.path, key]), message: 'Unknown setting' }))
-      : [{ path: joinPath(issue.path), message: issue.message }],
-  )
+  const joinPath = (path: readonly PropertyKey[]) =>
+    [...prefix, ...path].map(pathSegment).join('.') || '(root)'
+  const fields: FieldError[] = []
+  let more = 0
+  for (const issue of issues) {
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined]
+    // A caller can send a million unknown keys: name the first ones and count the rest.
+    const room = Math.max(0, MAX_FIELD_ERRORS - fields.length)
+    more += Math.max(0, keys.length - room)
+    for (const key of keys.slice(0, room)) {
+      fields.push(
+        key === undefined
+          ? { path: joinPath(issue.path), message: issue.message }
+          : { path: joinPath([...issue.path, key]), message: 'Unknown setting' },
+      )
+    }
+  }
+  return more === 0 ? fields : [...fields, { path: '(more)', message: `${more} more problems` }]
 }
 
 /** The error a caller sees: carries the code and field errors across process boundaries. */
