@@ -8,6 +8,7 @@ import {
   RateLimitError,
 } from 'openai'
 import type { BridgeErrorPayload } from '../../../shared/result'
+import { retryAfterMs } from '../../../shared/retry-after'
 
 /** Which server failed, so the operator reading the admin panel or log knows where to look. */
 export type LlmTask = 'transcription' | 'answer' | 'speech'
@@ -16,14 +17,6 @@ const SERVER: Record<LlmTask, string> = {
   transcription: 'speech-to-text server',
   answer: 'LLM server',
   speech: 'text-to-speech server',
-}
-
-function retryAfterMs(headers: Headers | undefined): number | undefined {
-  const milliseconds = Number(headers?.get('retry-after-ms'))
-  if (Number.isFinite(milliseconds) && milliseconds > 0) return Math.round(milliseconds)
-  const seconds = Number(headers?.get('retry-after'))
-  if (Number.isFinite(seconds) && seconds > 0) return Math.round(seconds * 1000)
-  return undefined
 }
 
 /**

@@ -1,9 +1,9 @@
 import { z } from 'zod'
+import { retryAfterMs } from '../../../shared/retry-after'
 import {
   PROVIDER_TIMEOUT_MS,
   ProviderError,
   providerRequest,
-  retryAfterMs,
   type ProviderCallOptions,
 } from './provider-errors'
 
@@ -45,7 +45,7 @@ export async function mintHeygenToken({
     })
   }
   if (status === 429) {
-    const wait = retryAfterMs(reply.headers.get('retry-after'))
+    const wait = retryAfterMs(reply.headers)
     throw new ProviderError('rate-limited', 'The avatar service is busy (too many requests).', {
       status,
       ...(wait !== undefined ? { retryAfterMs: wait } : {}),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { BridgeError } from '../../../shared/result'
+import { retryAfterMs } from '../../../shared/retry-after'
 import { isSecureOrLoopbackUrl } from '../../../shared/settings/fields'
 
 export type ProviderFailureKind =
@@ -27,14 +28,6 @@ export class ProviderError extends Error {
 
 /** Every provider call a token or catalogue request makes is bounded; the kiosk must never hang on one. */
 export const PROVIDER_TIMEOUT_MS = 10_000
-
-export function retryAfterMs(header: string | null): number | undefined {
-  if (header === null) return undefined
-  const seconds = Number(header)
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000)
-  const date = Date.parse(header)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
-}
 
 /** What every call to a provider's REST API needs. */
 export interface ProviderCallOptions {
@@ -127,7 +120,7 @@ export function commonFailure(
     })
   }
   if (status === 429) {
-    const wait = retryAfterMs(reply.headers.get('retry-after'))
+    const wait = retryAfterMs(reply.headers)
     return new ProviderError('rate-limited', 'The avatar service is busy (too many requests).', {
       status,
       ...(wait !== undefined ? { retryAfterMs: wait } : {}),
