@@ -218,7 +218,8 @@ async function main(): Promise<void> {
   const [run] = sarif.runs
   console.log(
     `Electronegativity scanned ${run?.invocations[0]?.properties.filesScanned ?? 0} files in ${values.input}: ` +
-      `${run?.results.length ?? 0} findings; SARIF in ${values.output}`,
+      `${run?.results.length ?? 0} findings; SARIF in ${values.output}. (Offline: its "Could not retrieve ` +
+      `updated translations" line above is expected.)`,
   )
 }
 
