@@ -61,7 +61,7 @@ export const SANDBOX_DEFAULTS = {
   codec: 'vp8',
 } as const satisfies Partial<ResolvedSandboxOptions>
 
-export const silentLogger: SandboxLogger = () => {}
+export const silentSandboxLogger: SandboxLogger = () => {}
 
 export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOptions {
   const resolved: ResolvedSandboxOptions = {
@@ -75,7 +75,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOpt
     allowedOrigins: [...(options.allowedOrigins ?? DEFAULT_APP_ORIGINS)],
     codec: options.codec ?? SANDBOX_DEFAULTS.codec,
     controlApi: options.controlApi ?? true,
-    log: options.log ?? silentLogger,
+    log: options.log ?? silentSandboxLogger,
   }
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
     throw new RangeError(`port must be an integer 0..65535, got ${resolved.port}`)

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { silentLogger, type SandboxLogger, type VideoCodec } from './options'
+import { silentSandboxLogger, type SandboxLogger, type VideoCodec } from './options'
 import { sharedEspeakWasm } from './tools/espeak-wasm'
 import { FFMPEG_OVERRIDE_ENV, ffmpegCandidates } from './tools/ffmpeg-path'
 import {
@@ -91,7 +91,7 @@ async function firstWorking<T extends FfmpegTool | EspeakTool>(
  */
 export async function checkPrerequisites(
   codec: VideoCodec,
-  log: SandboxLogger = silentLogger,
+  log: SandboxLogger = silentSandboxLogger,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<SelectedTools> {
   const [ffmpeg, espeak] = await Promise.all([
