@@ -8,10 +8,11 @@ const STOP_TIMEOUT_MS = 5_000
 /** A lease nobody reported a session for is forgotten after this: its token was used or has expired. */
 const UNUSED_LEASE_TTL_MS = 10 * 60_000
 /**
- * A session listed longer ago than this has ended on its own: an idle timeout can be up to an hour, and a
- * session lives at most its duration limit, so twice that leaves room for a kiosk that kept it alive.
+ * A session minted longer ago than this has ended on its own, however long the kiosk kept it alive before it
+ * died: the longest duration limit a token may ask for (a day, as the settings allow) plus the longest idle
+ * timeout (an hour). Age alone says nothing sooner, since the ledger does not know the last keep-alive.
  */
-const LONGEST_SESSION_LIFE_MS = 2 * 60 * 60_000
+const LONGEST_SESSION_LIFE_MS = 25 * 60 * 60_000
 
 /** How the start-up sweep retries while the network is down: doubling delays, then it gives up. */
 export interface LeftoverRetryPolicy {

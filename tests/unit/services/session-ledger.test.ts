@@ -250,18 +250,18 @@ describe('the session ledger', () => {
     let now = Date.parse('2026-01-01T08:00:00Z')
     const crashed = run(dir, { now: () => now }).registry
     await crashed.loadLedger()
-    await crashed.issue('web:a', {
-      kind: 'liveavatar',
-      baseUrl: server.baseUrl,
-      token: 't',
-      sandbox: false,
-      sessionId: 'old-1',
-    })
-    now += 3 * 60 * 60_000
+    const target = { kind: 'liveavatar', baseUrl: server.baseUrl, token: 't', sandbox: false } as const
+    const first = await crashed.issue('web:a', { ...target, sessionId: 'ended-long-ago' })
+    crashed.report('web:a', first, 'ended-long-ago', 'started')
+    now += 2 * 60 * 60_000
+    // Kept alive for a day before the kiosk died: it may still be open, so it is still worth a stop.
+    await crashed.issue('web:a', { ...target, sessionId: 'kept-alive' })
+    now += 24 * 60 * 60_000
+
     const { registry } = run(dir, { apiKey: KEY, now: () => now })
-    await registry.loadLedger()
-    expect(await registry.stopLeftovers()).toEqual({ stopped: 0, refused: 0, skipped: 1, givenUp: 0 })
-    expect(server.requests).toEqual([])
+    expect(await registry.loadLedger()).toBe(2)
+    expect(await registry.stopLeftovers()).toEqual({ stopped: 1, refused: 0, skipped: 1, givenUp: 0 })
+    expect(server.requests.map((request) => sessionIdOf(request.body))).toEqual(['kept-alive'])
     expect(await listed(dir)).toEqual({})
   })
 
