@@ -58,5 +58,3 @@ export function createLogger(sink: LogSink, knownSecrets: () => Iterable<string>
   }
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') }
 }
-
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
