@@ -194,6 +194,11 @@ async function main(): Promise<number> {
       return llmServed.chatCompletions > chatsBefore && answerActivity() > before
     }, ANSWER_TIMEOUT_MS)
     if (answered) questions.answered += 1
+    else
+      errors.add(
+        'soak',
+        `unanswered question at ${((Date.now() - startedAt) / 1000).toFixed(0)} s: LLM requests ${llmServed.chatCompletions - chatsBefore}, avatar activity ${answerActivity() - before}, live ${String(await kiosk.liveSession())}`,
+      )
     return answered
   }
 

@@ -37,7 +37,9 @@ const COLUMNS: [keyof Sample, string][] = [
   ['mediaStreamTracks', 'tracks'],
 ]
 
-const cell = (value: number | undefined): string => (value === undefined ? '-' : String(value))
+/** '-' where nothing was measured: the page was closed, or the sandbox was restarting. */
+const cell = (value: number | undefined): string =>
+  value === undefined || !Number.isFinite(value) ? '-' : String(value)
 const figure = (value: number | undefined): string =>
   value === undefined ? '-' : String(Math.round(value * 10) / 10)
 
