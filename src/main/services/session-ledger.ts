@@ -96,10 +96,6 @@ export class SessionLedger {
     return this.write()
   }
 
-  has(id: string): boolean {
-    return this.entries.has(id)
-  }
-
   /** Resolves when every change asked for so far has been written (or has failed). */
   flush(): Promise<void> {
     return this.lastWrite
