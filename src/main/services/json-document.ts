@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync, rmSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { basename } from 'node:path'
+import { backupPath, pruneBackups } from './backup-pruning'
 
 /** A JSON document persisted somewhere: electron-store in Electron, `conf` under plain Node. */
 export interface JsonDocument {
@@ -68,11 +69,14 @@ export function confDocument(path: string, create: () => ConfLike): JsonDocument
   }
 }
 
-/** Keeps a copy of a file we are about to replace, next to it, and returns where. */
+/**
+ * Keeps a copy of a file we are about to replace, next to it, and returns where. Only the newest few copies per
+ * file and reason are kept (`pruneBackups`).
+ */
 export function backupFile(path: string, reason: string, now: Date = new Date()): string | undefined {
   if (!existsSync(path)) return undefined
-  const stamp = now.toISOString().replace(/[:.]/g, '-')
-  const target = join(dirname(path), `${basename(path, '.json')}.${reason}-${stamp}.json`)
+  const target = backupPath(path, reason, now)
   copyFileSync(path, target)
+  pruneBackups(path, reason)
   return target
 }
