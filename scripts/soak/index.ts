@@ -9,6 +9,7 @@ import { launchWebHost } from '../../tests/e2e/support/web-host'
 import { startFakeOpenAi } from '../../tests/support/fake-openai'
 import { ensureBuild } from '../ensure-build'
 import { parseSoakArgs, SOAK_USAGE } from './args'
+import { snapshotBuild } from './build-snapshot'
 import { ErrorLog } from './errors'
 import { KioskPage } from './kiosk-page'
 import { FAULT_KINDS, planEpisode, seededRandom, type FaultKind } from './plan'
@@ -63,6 +64,10 @@ async function main(): Promise<number> {
     return 2
   }
   ensureBuild()
+  const build = snapshotBuild()
+  cleanups.push(async () => build.remove())
+  // The hosts start from `out/` under the working directory (launchWebHost, SandboxProcess): the copy's.
+  process.chdir(build.dir)
   const durationMs = args.minutes * 60_000
   const random = seededRandom(args.seed)
   const errors = new ErrorLog()

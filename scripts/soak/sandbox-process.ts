@@ -2,11 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 
-const ROOT = resolve(import.meta.dirname, '../..')
 const READY_TIMEOUT_MS = 60_000
 
 /**
- * The built sandbox (`node out/main/sandbox.js`) as a process of its own, so its memory and handles are its own
+ * The built sandbox (`node out/main/sandbox.js`, under the working directory) as a process of its own, so its memory and handles are its own
  * and a restart is a real one. Its control API is on: that is the CLI's default.
  */
 export class SandboxProcess {
@@ -61,16 +60,8 @@ async function spawnSandbox(
 ): Promise<{ child: ChildProcess; baseUrl: string }> {
   const child = spawn(
     process.execPath,
-    [
-      resolve(ROOT, 'out/main/sandbox.js'),
-      '--port',
-      String(port),
-      '--api-key',
-      apiKey,
-      '--log-level',
-      'warn',
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    [resolve('out/main/sandbox.js'), '--port', String(port), '--api-key', apiKey, '--log-level', 'warn'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   )
   createInterface({ input: child.stderr! }).on('line', onStderr)
   const baseUrl = await new Promise<string>((done, fail) => {
