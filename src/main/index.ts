@@ -15,6 +15,7 @@ import { buildRendererCsp } from './security/csp'
 import { EmbeddedSandbox } from './services/embedded-sandbox'
 import { createLogger } from './services/logger'
 import { applyProvisioningFile, ProvisioningError } from './services/provisioning'
+import { startFailureLine } from './services/start-failure'
 
 /** Exit codes a watchdog can tell apart from a crash. */
 const EXIT_INVALID_CONFIG = 2
@@ -38,12 +39,15 @@ function launchArguments(): { config?: string; dataDir?: string } {
 }
 
 const launch = launchArguments()
+/** The keys a start failure must not print; known once the services have loaded the secrets. */
+let knownSecrets: () => Iterable<string> = () => []
 if (launch.dataDir !== undefined) app.setPath('userData', resolve(launch.dataDir))
 
 async function start(): Promise<void> {
   const logSink = createElectronLogSink()
   const sandbox = new EmbeddedSandbox(createLogger(logSink, () => [], 'sandbox'))
   const services: AppServices = await createAppServices({ ...electronHostAdapters(logSink), sandbox })
+  knownSecrets = () => services.secrets.knownValues()
   const log = services.hostLog('electron')
 
   if (launch.config !== undefined) {
@@ -143,7 +147,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(start)
     .catch((error: unknown) => {
-      process.stderr.write(`Avatar Kiosk could not start: ${(error as Error).message}\n`)
+      process.stderr.write(`${startFailureLine('Avatar Kiosk', error, knownSecrets())}\n`)
       app.exit(1)
     })
 }

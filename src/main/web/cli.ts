@@ -5,10 +5,14 @@ import { createAppServices } from '../app-services'
 import { EmbeddedSandbox } from '../services/embedded-sandbox'
 import { createLogger } from '../services/logger'
 import { applyProvisioningFile, ProvisioningError } from '../services/provisioning'
+import { startFailureLine } from '../services/start-failure'
 import { createNodeLogSink, nodeHostAdapters } from './node-host'
 import { startWebHost } from './server'
 
 const USAGE = 'Usage: npm run web -- [--port 0] [--data-dir DIR] [--config FILE]'
+
+/** The keys a start failure must not print; known once the services have loaded the secrets. */
+let knownSecrets: () => Iterable<string> = () => []
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`${message}\n`)
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
   const logSink = createNodeLogSink(dataDir, true)
   const sandbox = new EmbeddedSandbox(createLogger(logSink, () => [], 'sandbox'))
   const services = await createAppServices({ ...nodeHostAdapters(dataDir, logSink), sandbox })
+  knownSecrets = () => services.secrets.knownValues()
 
   if (args.config !== undefined) {
     try {
@@ -76,4 +81,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'))
 }
 
-main().catch((error: unknown) => fail(`The web host could not start: ${(error as Error).message}`, 1))
+main().catch((error: unknown) => fail(startFailureLine('The web host', error, knownSecrets()), 1))
