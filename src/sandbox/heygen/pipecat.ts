@@ -64,13 +64,3 @@ export function decodeChatFrame(bytes: Uint8Array): ChatFrame {
   }
   return { kind: 'other' }
 }
-
-/** What the SDK's sendWebsocketMessage produces; used by tests to speak to the sandbox like the SDK does. */
-export function encodeTextFrame(text: string): Uint8Array {
-  return Frame.encode(Frame.create({ text: { text } })).finish()
-}
-
-export function encodeAudioFrame(pcm: Int16Array, sampleRate = 16_000): Uint8Array {
-  const audio = new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)
-  return Frame.encode(Frame.create({ audio: { audio, sampleRate, numChannels: 1 } })).finish()
-}

@@ -164,10 +164,6 @@ export function pongResponse(lastPingTimestamp: bigint): SignalResponse {
   })
 }
 
-export function legacyPong(timestamp: bigint): SignalResponse {
-  return new SignalResponse({ message: { case: 'pong', value: timestamp } })
-}
-
 export function leave(reason: DisconnectReason): SignalResponse {
   return new SignalResponse({
     message: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decodeChatFrame, encodeAudioFrame, encodeTextFrame } from '../../../src/sandbox/heygen/pipecat'
+import { decodeChatFrame } from '../../../src/sandbox/heygen/pipecat'
+import { encodeAudioFrame, encodeTextFrame } from '../support/pipecat-frames'
 import { VoiceActivity } from '../../../src/sandbox/heygen/voice-activity'
 import { answersVisitor } from '../../../src/sandbox/heygen/provider-mode'
 import { avatarFor, SANDBOX_AVATARS } from '../../../src/sandbox/session/avatars'

@@ -1,7 +1,7 @@
 import { SignalResponse, TrackType } from '@livekit/protocol'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { encodeTextFrame } from '../../../src/sandbox/heygen/pipecat'
+import { encodeTextFrame } from '../support/pipecat-frames'
 import { startSandbox, type Sandbox, type SessionSnapshot } from '../../../src/sandbox/index'
 
 /** Real sandboxes on free loopback ports, driven over HTTP and WebSocket the way the SDK drives them. */
