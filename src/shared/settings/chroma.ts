@@ -152,10 +152,5 @@ export const AvatarPlacementSchema = z
 
 export type ChromaKeySettings = z.infer<typeof ChromaKeySettingsSchema>
 export type BackgroundSettings = z.infer<typeof BackgroundSettingsSchema>
-export type BackgroundType = BackgroundSettings['type']
 export type PlacementBox = z.infer<typeof PlacementBoxSchema>
 export type AvatarPlacement = z.infer<typeof AvatarPlacementSchema>
-
-export const DEFAULT_CHROMA_KEY: ChromaKeySettings = ChromaKeySettingsSchema.parse(undefined)
-export const DEFAULT_BACKGROUND: BackgroundSettings = BackgroundSettingsSchema.parse(undefined)
-export const DEFAULT_PLACEMENT: AvatarPlacement = AvatarPlacementSchema.parse(undefined)

@@ -209,12 +209,6 @@ export const SettingsSchema = SettingsSections.refine(
 
 export type Settings = z.output<typeof SettingsSchema>
 export type SettingsInput = z.input<typeof SettingsSchema>
-export type SettingsSection = Exclude<keyof Settings, 'version'>
-
-export const SETTINGS_SECTIONS = Object.keys(SettingsSections.shape).filter(
-  (key): key is SettingsSection => key !== 'version',
-)
-
 export function defaultSettings(): Settings {
   return SettingsSchema.parse({})
 }

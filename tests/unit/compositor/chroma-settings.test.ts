@@ -3,11 +3,12 @@ import {
   AvatarPlacementSchema,
   BackgroundSettingsSchema,
   ChromaKeySettingsSchema,
-  DEFAULT_BACKGROUND,
-  DEFAULT_CHROMA_KEY,
-  DEFAULT_PLACEMENT,
   isSafeCssGradient,
 } from '../../../src/shared/settings/chroma'
+
+const DEFAULT_CHROMA_KEY = ChromaKeySettingsSchema.parse(undefined)
+const DEFAULT_BACKGROUND = BackgroundSettingsSchema.parse(undefined)
+const DEFAULT_PLACEMENT = AvatarPlacementSchema.parse(undefined)
 
 describe('chroma key settings', () => {
   it('fills every default from nothing', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { toFieldErrors } from '../../../src/shared/result'
 import {
-  SETTINGS_SECTIONS,
   SETTINGS_VERSION,
   SettingsPatchSchema,
   SettingsSchema,
@@ -39,11 +38,6 @@ describe('SettingsSchema', () => {
     expect(settings.avatar.quality).toBe('high')
     expect(settings.display.windowMode).toBe('kiosk')
     expect(settings.display.chromaKey.enabled).toBe(true)
-    expect(SETTINGS_SECTIONS).toEqual(Object.keys(SettingsSchema.shape).filter((key) => key !== 'version'))
-    expect(SETTINGS_SECTIONS).toEqual(
-      expect.arrayContaining(['provider', 'avatar', 'conversation', 'llm', 'display']),
-    )
-    expect(SETTINGS_SECTIONS).not.toContain('version')
   })
 
   it('stores base URLs without trailing slashes', () => {
