@@ -336,8 +336,9 @@ describe('conversation through the web host', () => {
       rendererDir,
       port: 0,
       token: TOKEN,
-      // What src/main/web/cli.ts does when a page goes away.
+      // What src/main/web/cli.ts does when a page goes away; a short grace, so "gone" comes within the test.
       onClientGone: (clientId) => services.conversation.forget(clientId),
+      clientGoneGraceMs: 100,
     })
     cleanups.push(() => host.close())
     const ask = (client: string, requestId: string, text: string) =>
