@@ -90,6 +90,8 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
     request.on('data', collect)
     request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     request.once('error', reject)
+    // A caller that hangs up mid-body: without this the read would wait forever (after 'end' it is a no-op).
+    request.once('close', () => reject(new Error('request closed before its body ended')))
   })
   return text.length === 0 ? {} : JSON.parse(text)
 }
