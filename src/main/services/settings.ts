@@ -13,6 +13,28 @@ import { backupFile, UnreadableDocumentError, type JsonDocument } from './json-d
 import type { Logger } from './logger'
 import { migrateSettings, type SettingsData } from './settings-migrations'
 
+/** Why a settings file write failed, in the operator's words, by errno. */
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'the data folder cannot be written (permissions)',
+  EPERM: 'the data folder cannot be written (permissions)',
+  EROFS: 'the data folder is read-only',
+}
+
+function writeOrExplain(document: JsonDocument, data: Settings): void {
+  try {
+    document.write(data)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code
+    const why = (code && WRITE_FAILURES[code]) ?? 'the settings file could not be written'
+    throw new BridgeError({
+      code: 'internal',
+      message: `The settings were not saved: ${why}${code ? ` (${code})` : ''}. Nothing was changed.`,
+    })
+  }
+}
+
 function deleteAtPath(data: SettingsData, path: readonly PropertyKey[]): void {
   let node: unknown = data
   for (const key of path.slice(0, -1)) {
@@ -127,8 +149,9 @@ export class SettingsService {
     if (!shape.success) throw invalidSettings(shape.error.issues)
     const merged = SettingsSchema.safeParse(mergeSettingsPatch(this.current, shape.data))
     if (!merged.success) throw invalidSettings(merged.error.issues)
+    // Disk first: a refused write (full disk, read-only folder) must leave the kiosk on what is saved.
+    writeOrExplain(this.document, merged.data)
     this.current = merged.data
-    this.document.write(merged.data)
     this.log.info('settings updated', { sections: Object.keys(shape.data as object) })
     for (const listener of this.listeners) listener(merged.data)
     return merged.data
