@@ -23,6 +23,7 @@ const sizes = {
   hugeString: 'A'.repeat(10 * 1024 * 1024),
   hugeArray: new Array(1_000_000).fill(0),
   manyKeys: 100_000,
+  hugeInEveryField: true,
 }
 
 /** Everything a slipped-through call could change: the settings view, the stores on disk, the open sessions. */
