@@ -85,7 +85,6 @@ export const RendererLogSchema = z.strictObject({
     .pipe(LogContextSchema)
     .optional(),
 })
-export type RendererLog = z.infer<typeof RendererLogSchema>
 
 /** Names one visitor question and the answer streamed back for it. */
 export const RequestIdSchema = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'Use 6-64 letters, digits, - or _')

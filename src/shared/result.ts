@@ -34,13 +34,6 @@ export type BridgeErrorPayload = z.infer<typeof BridgeErrorSchema>
 
 export type BridgeResult<T> = { ok: true; value: T } | { ok: false; error: BridgeErrorPayload }
 
-export function bridgeResultSchema<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: BridgeErrorSchema }),
-  ])
-}
-
 /** Longer than any real field name: a longer key came from the caller, and an error never echoes it whole. */
 const MAX_PATH_SEGMENT = 64
 /** More than any form or provisioning file shows; beyond it only the count is reported, so errors stay small. */
