@@ -42,7 +42,7 @@ const SPEAK_MS = 3_000
 const RESTART_SETTLE_MS = 60_000
 const STOP_WAIT_MS = 20_000
 
-type SessionSnapshot = SessionView & { tasks?: unknown[]; audioUtterances?: unknown[] }
+type SessionSnapshot = SessionView & { tasks?: unknown[]; audioUtterances?: { endedAt: number | null }[] }
 
 /** What was started, closed in reverse order at the end or when the run fails half-way. */
 const cleanups: (() => Promise<unknown>)[] = []
@@ -185,9 +185,22 @@ async function main(): Promise<number> {
     return false
   }
 
+  /** LITE: no utterance of an open session still playing. (The legacy sandbox gives no end to wait for.) */
+  function avatarQuiet(): boolean {
+    return lastSnapshots.every(
+      (snapshot) =>
+        snapshot.state !== 'open' ||
+        (snapshot.audioUtterances ?? []).every((utterance) => utterance.endedAt !== null),
+    )
+  }
+
   /** Answered: the question reached the LLM and the avatar then started to speak. */
   async function ask(): Promise<boolean> {
-    await poll()
+    // A visitor asks the next question once the answer is over; speaking into it is the barge-in step.
+    await until(async () => {
+      await poll()
+      return avatarQuiet()
+    }, ANSWER_TIMEOUT_MS)
     const before = answerActivity()
     const chatsBefore = llmServed.chatCompletions
     questions.asked += 1
