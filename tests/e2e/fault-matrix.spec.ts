@@ -169,6 +169,20 @@ function assertCells(draft: FaultRow): void {
   expect(draft.intact, 'settings and keys intact').toBe(true)
 }
 
+/**
+ * Rows whose fault leaves the session alone report 0 ms; the session may still be replaced during the row (the
+ * video-stall watchdog on a loaded machine, a time limit), which the note says.
+ */
+function liveAgainMs(first: string, end: string, faultAt: number): number {
+  return end === first ? 0 : Date.now() - faultAt
+}
+
+function sessionNote(first: string, end: string): string {
+  return end === first
+    ? 'stayed live on its session'
+    : 'live at the end, on a new session (time is an upper bound: fault to the end of the row)'
+}
+
 /** The web host's log, kept beside the table for a failed row (the data folder goes with the kiosk). */
 function keepLog(kiosk: KioskUnderTest, fault: FaultName): void {
   const name = fault.replaceAll(/[^a-z0-9]+/gi, '-')
@@ -207,7 +221,7 @@ test.describe('fault matrix', () => {
       await row(fault, async (draft) => {
         const { kiosk, page } = await liveAvatarKiosk(browser)
         const before = await view(kiosk.host)
-        const first = (await sessionState(page)).id!
+        const first = await waitForLive(page, 30_000)
         kiosk.sandbox.injectFault({
           type: 'rest',
           path: '/v1/sessions/token',
@@ -237,7 +251,7 @@ test.describe('fault matrix', () => {
     await row('LiveKit leave', async (draft) => {
       const { kiosk, page } = await liveAvatarKiosk(browser)
       const before = await view(kiosk.host)
-      const first = (await sessionState(page)).id!
+      const first = await waitForLive(page, 30_000)
       const faultAt = Date.now()
       kiosk.sandbox.injectFault({ type: 'disconnect', session: first })
       const second = await waitForLive(page, 15_000, first)
@@ -253,7 +267,7 @@ test.describe('fault matrix', () => {
     await row('sandbox killed, then restarted', async (draft) => {
       const { kiosk, page } = await liveAvatarKiosk(browser)
       const before = await view(kiosk.host)
-      const first = (await sessionState(page)).id!
+      const first = await waitForLive(page, 30_000)
       const faultAt = Date.now()
       await kiosk.sandbox.close()
       await expect
@@ -275,7 +289,7 @@ test.describe('fault matrix', () => {
       const current = await liveAvatarKiosk(browser)
       const { kiosk, page } = current
       const before = await view(kiosk.host)
-      const first = (await sessionState(page)).id!
+      const first = await waitForLive(page, 30_000)
       const faultAt = Date.now()
       await crashRenderer(page)
       // Electron main reloads on `render-process-gone`; in the web host nobody does, so the test reloads as main would.
@@ -301,9 +315,10 @@ test.describe('fault matrix', () => {
       const settingsFile = join(kiosk.dataDir, 'settings.json')
       const before = await view(kiosk.host)
       const onDisk = await readFile(settingsFile, 'utf8')
-      const first = (await sessionState(page)).id!
+      const first = await waitForLive(page, 30_000)
       const fallbackLine = 'Fault matrix: one moment, please.'
       expect((await bridgeCall(kiosk.host, 'unlockAdmin', { pin: PIN })).ok).toBe(true)
+      const faultAt = Date.now()
       try {
         await writeFile(fsMarker!, 'ENOSPC')
         const refused = await bridgeCall(kiosk.host, 'updateSettings', { conversation: { fallbackLine } })
@@ -330,11 +345,11 @@ test.describe('fault matrix', () => {
       } finally {
         await rm(fsMarker!, { force: true })
       }
-      expect((await sessionState(page)).id, 'the avatar stayed on its session').toBe(first)
-      draft.liveAgainMs = 0
+      const end = await waitForLive(page, 30_000)
+      draft.liveAgainMs = liveAgainMs(first, end, faultAt)
       draft.recovered = true
-      draft.leftOpen = await leftOpenBeyond(kiosk, first)
-      draft.note += '; stayed live; a second save after the disk recovered works (then restored)'
+      draft.leftOpen = await leftOpenBeyond(kiosk, end)
+      draft.note += `; ${sessionNote(first, end)}; a second save after the disk recovered works (then restored)`
       assertCells(draft)
       expect(draft.note, 'the operator is told the save failed for lack of disk space').toMatch(
         /space|disk|full/i,
@@ -347,7 +362,7 @@ test.describe('fault matrix', () => {
     await row('network offline for 60 s', async (draft) => {
       const { kiosk, page, context } = await liveAvatarKiosk(browser)
       const before = await view(kiosk.host)
-      const first = (await sessionState(page)).id!
+      const first = await waitForLive(page, 30_000)
       const offlineAt = Date.now()
       // The page loses the network and the provider becomes unreachable (for main too).
       await context.setOffline(true)
@@ -377,7 +392,7 @@ test.describe('fault matrix', () => {
       const current = await liveAvatarKiosk(browser)
       const { kiosk, page } = current
       const before = await view(kiosk.host)
-      const first = (await sessionState(page)).id!
+      const first = await waitForLive(page, 30_000)
       const faultAt = Date.now()
       // A power cut: main dies without a word, and the page with it.
       await kiosk.host.stop('SIGKILL')
@@ -398,7 +413,7 @@ test.describe('fault matrix', () => {
     await row('damaged settings', async (draft) => {
       const { kiosk, page } = await liveAvatarKiosk(browser)
       const before = await view(kiosk.host)
-      const first = (await sessionState(page)).id!
+      const first = await waitForLive(page, 30_000)
       const garbage = '{"provider": {"kind": "livea\u0000\u0007 garbage'
       await kiosk.host.stop()
       const faultAt = Date.now()
@@ -426,7 +441,7 @@ test.describe('fault matrix', () => {
     await row('damaged secrets', async (draft) => {
       const { kiosk, page } = await liveAvatarKiosk(browser)
       const before = await view(kiosk.host)
-      const first = (await sessionState(page)).id!
+      const first = await waitForLive(page, 30_000)
       const garbage = 'not json at all \u0000'
       await kiosk.host.stop()
       const faultAt = Date.now()
@@ -471,7 +486,7 @@ test.describe('fault matrix', () => {
       running.set('legacy', current)
       const { page } = current
       const before = await view(kiosk.host)
-      const first = (await sessionState(page)).id!
+      const first = await waitForLive(page, 30_000)
       const faultAt = Date.now()
       kiosk.sandbox.injectFault({ type: 'drop-chat-socket', session: first })
       const second = await waitForLive(page, 15_000, first)
@@ -522,7 +537,7 @@ test.describe('fault matrix', () => {
         const traffic = () =>
           `${asked('/v1/audio/transcriptions')} transcriptions, ${asked('/v1/chat/completions')} chats, spoken ${JSON.stringify(repeatTexts(kiosk))}`
         const before = await view(kiosk.host)
-        const first = (await sessionState(page)).id!
+        const first = await waitForLive(page, 30_000)
         const spokenBefore = repeatTexts(kiosk).length
         const faultAt = Date.now()
         llm!.setOptions(options)
@@ -546,12 +561,12 @@ test.describe('fault matrix', () => {
             keepLog(kiosk, fault)
             throw error
           })
-        expect((await sessionState(page)).id, 'the avatar stayed on its session').toBe(first)
-        draft.liveAgainMs = 0
+        const end = await waitForLive(page, 30_000)
+        draft.liveAgainMs = liveAgainMs(first, end, faultAt)
         draft.recovered = true
-        draft.leftOpen = await leftOpenBeyond(kiosk, first)
+        draft.leftOpen = await leftOpenBeyond(kiosk, end)
         draft.intact = intact(before, await view(kiosk.host))
-        draft.note = `stayed live; fallback line after ${fallbackAfter} ms; answers again ${Date.now() - healedAt} ms after the LLM is fine`
+        draft.note = `${sessionNote(first, end)}; fallback line after ${fallbackAfter} ms; answers again ${Date.now() - healedAt} ms after the LLM is fine`
         assertCells(draft)
       })
     })
