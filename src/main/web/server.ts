@@ -68,13 +68,31 @@ function sendJson(response: ServerResponse, status: number, value: unknown): voi
 
 class BodyTooLargeError extends Error {}
 
+/** An over-size body is read and dropped up to this much; beyond it the caller is cut off. */
+const MAX_DRAINED_BYTES = 8 * MAX_BODY_BYTES
+
 /**
- * Reads the body, refusing more than MAX_BODY_BYTES. The rest of an over-size body is read and dropped rather
- * than the socket destroyed, so the caller still receives its 413.
+ * Drops the rest of an over-size body before the 413 goes out: a socket closed while the caller is still
+ * sending makes fetch() fail with EPIPE, and the caller never sees the 413. A body past MAX_DRAINED_BYTES is
+ * not worth reading: that caller is cut off.
  */
+function drainBody(request: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    let drained = 0
+    request.on('data', (chunk: Buffer) => {
+      drained += chunk.length
+      if (drained > MAX_DRAINED_BYTES) request.destroy()
+    })
+    request.once('end', () => resolve())
+    request.once('close', () => resolve())
+    request.resume()
+  })
+}
+
+/** Reads the body, refusing more than MAX_BODY_BYTES (the rest is drained, so the caller gets its 413). */
 async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-    request.resume()
+    await drainBody(request)
     throw new BodyTooLargeError()
   }
   const text = await new Promise<string>((resolve, reject) => {
@@ -84,14 +102,18 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
       size += chunk.length
       if (size <= MAX_BODY_BYTES) return void chunks.push(chunk)
       request.off('data', collect)
-      request.resume()
-      reject(new BodyTooLargeError())
+      chunks.length = 0
+      void drainBody(request).then(() => reject(new BodyTooLargeError()))
     }
     request.on('data', collect)
-    request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.once('end', () => {
+      if (size <= MAX_BODY_BYTES) resolve(Buffer.concat(chunks).toString('utf8'))
+    })
     request.once('error', reject)
     // A caller that hangs up mid-body: without this the read would wait forever (after 'end' it is a no-op).
-    request.once('close', () => reject(new Error('request closed before its body ended')))
+    request.once('close', () => {
+      if (size <= MAX_BODY_BYTES) reject(new Error('request closed before its body ended'))
+    })
   })
   return text.length === 0 ? {} : JSON.parse(text)
 }
@@ -229,7 +251,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       body = await readJsonBody(request)
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        response.setHeader('Connection', 'close')
         return sendJson(response, 413, {
           ok: false,
           error: { code: 'invalid-request', message: 'The request is too large.' },

@@ -532,6 +532,20 @@ describe('web host: bodies and files that would have hurt it', () => {
     expect(JSON.parse(ordinary.body)).toMatchObject({ ok: false, error: { code: 'invalid-request' } })
   })
 
+  it('lets fetch() read the 413 of an over-size body instead of failing mid-upload', async () => {
+    const { port } = await start()
+    const huge = JSON.stringify({
+      request: { name: 'providerApiKey', value: 'x'.repeat(6 * MAX_BODY_BYTES) },
+    })
+    const response = await fetch(`http://127.0.0.1:${port}/api/call/setSecret`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Kiosk-Token': TOKEN },
+      body: huge,
+    })
+    expect(response.status).toBe(413)
+    expect(await response.json()).toMatchObject({ ok: false, error: { code: 'invalid-request' } })
+  })
+
   it('serves a background file whole and by range', async () => {
     const { port, root } = await start()
     await mkdir(join(root, 'data', 'backgrounds'), { recursive: true })
