@@ -295,23 +295,27 @@ describe('SettingsService.update', () => {
     expect(await readFile(join(dir, 'settings.json'), 'utf8')).toBe(diskBefore)
     expect(listener).not.toHaveBeenCalled()
   })
-  it('a write the disk refuses answers a clear error and keeps the saved settings, in memory too', async () => {
-    const dir = await tempDir()
-    const document = settingsDocument(dir)
-    const service = new SettingsService(document, memoryLogger())
-    const before = structuredClone(service.get())
-    const listener = vi.fn()
-    service.onChange(listener)
-    const full = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
-    vi.spyOn(document, 'write').mockImplementationOnce(() => {
-      throw full
-    })
+  it.each([
+    ['ENOSPC', /not saved: the disk is full \(ENOSPC\)/],
+    ['EACCES', /not saved: the data folder cannot be written \(permissions\) \(EACCES\)/],
+  ])(
+    'a write the disk refuses with %s answers a clear error and keeps the saved settings, in memory too',
+    async (code, message) => {
+      const dir = await tempDir()
+      const document = settingsDocument(dir)
+      const service = new SettingsService(document, memoryLogger())
+      const before = structuredClone(service.get())
+      const listener = vi.fn()
+      service.onChange(listener)
+      const refused = Object.assign(new Error(`${code}: refused`), { code })
+      vi.spyOn(document, 'write').mockImplementationOnce(() => {
+        throw refused
+      })
 
-    expect(() => service.update({ avatar: { quality: 'low' } })).toThrow(
-      /not saved: the disk is full \(ENOSPC\)/,
-    )
-    expect(service.get()).toEqual(before)
-    expect(listener).not.toHaveBeenCalled()
-    expect(service.update({ avatar: { quality: 'low' } }).avatar.quality).toBe('low')
-  })
+      expect(() => service.update({ avatar: { quality: 'low' } })).toThrow(message)
+      expect(service.get()).toEqual(before)
+      expect(listener).not.toHaveBeenCalled()
+      expect(service.update({ avatar: { quality: 'low' } }).avatar.quality).toBe('low')
+    },
+  )
 })
