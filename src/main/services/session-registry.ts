@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { ProviderKind } from '../../shared/settings/schema'
 import type { Logger } from './logger'
 import type { LedgerEntry, SessionLedger } from './session-ledger'
+import { assertSecureProviderUrl } from './providers/provider-errors'
 
 const STOP_TIMEOUT_MS = 5_000
 /** A lease nobody reported a session for is forgotten after this: its token was used or has expired. */
@@ -282,6 +283,8 @@ export class SessionRegistry {
     const context = { sessionId: target.sessionId, clientId: target.clientId, kind: target.kind, reason }
     try {
       const { url, init } = await this.stopRequest(target)
+      // A lease listed before the https rule (or a hand-edited ledger) must not carry the key off this computer.
+      assertSecureProviderUrl(url)
       const response = await this.fetchImpl(url, {
         ...init,
         method: 'POST',

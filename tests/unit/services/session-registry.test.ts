@@ -161,6 +161,20 @@ describe('SessionRegistry', () => {
     ).toEqual(['fresh', 'started'])
   })
 
+  it('never sends a stop, with its key, to a plain-http provider off this computer', async () => {
+    const fetchImpl = vi.fn(async () => new Response('{}'))
+    const registry = new SessionRegistry(memoryLogger(), { apiKeyFor: async () => KEY, fetchImpl })
+    await registry.issue('web:a', {
+      kind: 'liveavatar',
+      baseUrl: 'http://api.example.com',
+      token: 't',
+      sandbox: false,
+      sessionId: 'plain-http',
+    })
+    await registry.stopAll('shutdown')
+    expect(fetchImpl).not.toHaveBeenCalled()
+  })
+
   it('logs a stop that fails without throwing', async () => {
     const log = memoryLogger()
     const fetchImpl = vi.fn(async () => {
