@@ -102,14 +102,18 @@ export function verdict(
 ): Verdict {
   const baseline = baselineAt(durationMs)
   const atMs = samples.map((sample) => sample.atMs)
-  const metrics: MetricVerdict[] = []
-  for (const metric of MEMORY_METRICS) {
+  const growthOf = (metric: (typeof MEMORY_METRICS)[number] | (typeof REPORTED_METRICS)[number]) => {
     const { base, end } = baseAndEnd(
       samples.map((sample) => sample[metric]),
       atMs,
       baseline.atMs,
     )
     const growth = base === undefined || end === undefined ? undefined : growthPercent(base, end)
+    return { base, end, growthPercent: growth }
+  }
+  const metrics: MetricVerdict[] = []
+  for (const metric of MEMORY_METRICS) {
+    const { base, end, growthPercent: growth } = growthOf(metric)
     metrics.push({
       metric,
       kind: 'memory',
@@ -122,18 +126,10 @@ export function verdict(
     })
   }
   for (const metric of REPORTED_METRICS) {
-    const { base, end } = baseAndEnd(
-      samples.map((sample) => sample[metric]),
-      atMs,
-      baseline.atMs,
-    )
-    const growth = base === undefined || end === undefined ? undefined : growthPercent(base, end)
     metrics.push({
       metric,
       kind: 'reported',
-      base,
-      end,
-      growthPercent: growth,
+      ...growthOf(metric),
       limit: 'not judged',
       pass: true,
     })
