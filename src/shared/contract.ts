@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AutostartStateSchema, MainDiagnosticsSchema } from './diagnostics'
 import { BridgeErrorSchema } from './result'
 import {
   LiveAvatarModeSchema,
@@ -6,6 +7,7 @@ import {
   SettingsPatchSchema,
   SettingsSchema,
 } from './settings/schema'
+import { BudgetStatusSchema, UsageEventRequestSchema, UsageReportSchema } from './usage'
 
 /**
  * The one registry of everything the renderer may ask of the main process, and every event main may push.
@@ -188,6 +190,17 @@ export const bridgeCalls = {
    * lock answers `'page'`, and the page reloads itself.
    */
   reloadPage: call(NoPayload, z.object({ reloadedBy: z.enum(['host', 'page']) })),
+  /** Counts a visitor-side event in the usage ledger (sessions and minutes main counts itself). */
+  recordUsage: call(UsageEventRequestSchema, Done),
+  /** The last `days` days of usage, newest last, and today's budget (admin panel and the renderer's budget gate). */
+  getUsage: call(
+    z.strictObject({ days: z.number().int().min(1).max(366) }),
+    z.object({ report: UsageReportSchema, budget: BudgetStatusSchema }),
+  ),
+  /** The checks only main can run (with the keys): provider and LLM reachability, versions, disk space. */
+  runDiagnostics: call(NoPayload, MainDiagnosticsSchema),
+  getAutostart: call(NoPayload, AutostartStateSchema),
+  setAutostart: call(z.strictObject({ enabled: z.boolean() }), AutostartStateSchema),
 }
 
 export const bridgeEvents = {

@@ -16,6 +16,10 @@ export const BridgeErrorCodeSchema = z.enum([
   'cancelled',
   /** The configured provider has no such thing (e.g. the legacy API lists no voices or contexts). */
   'not-supported',
+  /** Outside the opening hours: no sessions at all. */
+  'kiosk-closed',
+  /** Today's session minutes reached the daily budget. */
+  'budget-reached',
   'internal',
 ])
 export type BridgeErrorCode = z.infer<typeof BridgeErrorCodeSchema>

@@ -1,4 +1,5 @@
 import type { Notice, SettingsView } from '../../shared/contract'
+import { BridgeError } from '../../shared/result'
 import type { BridgeHandlers } from '../bridge/dispatch'
 import type { BridgeEventHub } from '../bridge/events'
 import type { AdminAccess } from './admin-access'
@@ -133,6 +134,18 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
       files: await services.media.listBackgrounds(),
       folder: services.media.operatorFolder,
     }),
+    // Placeholders until the usage ledger, diagnostics and autostart services land (issue 11, in progress).
+    recordUsage: () => null,
+    getUsage: () => {
+      throw new BridgeError({ code: 'not-supported', message: 'Usage figures are not available yet' })
+    },
+    runDiagnostics: () => {
+      throw new BridgeError({ code: 'not-supported', message: 'Diagnostics are not available yet' })
+    },
+    getAutostart: () => ({ mechanism: 'none', enabled: false, instructions: 'Not available yet' }),
+    setAutostart: () => {
+      throw new BridgeError({ code: 'not-supported', message: 'Autostart is not available yet' })
+    },
     log: ({ level, message, context }) => {
       rendererLog[level](message, context)
       return null

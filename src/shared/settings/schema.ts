@@ -2,6 +2,13 @@ import { z } from 'zod'
 import { isPlainObject } from '../is-plain-object'
 import { AvatarPlacementSchema, BackgroundSettingsSchema, ChromaKeySettingsSchema } from './chroma'
 import { BaseUrlSchema, LanguageTagSchema, OptionalBaseUrlSchema } from './fields'
+import {
+  AttractSettingsSchema,
+  BudgetSettingsSchema,
+  NoticeSettingsSchema,
+  ScheduleSettingsSchema,
+  UsageSettingsSchema,
+} from './operations'
 import { toPatchSchema } from './patch'
 
 /** Bumped whenever a stored field changes meaning or place; additive fields only need a default. */
@@ -196,6 +203,11 @@ const SettingsSections = z.object({
   conversation: ConversationSettingsSchema.prefault({}),
   llm: LlmSettingsSchema.prefault({}),
   display: DisplaySettingsSchema.prefault({}),
+  attract: AttractSettingsSchema.prefault({}),
+  schedule: ScheduleSettingsSchema.prefault({}),
+  budget: BudgetSettingsSchema.prefault({}),
+  notices: NoticeSettingsSchema.prefault({}),
+  usage: UsageSettingsSchema.prefault({}),
 })
 
 export const SettingsSchema = SettingsSections.refine(

@@ -35,6 +35,11 @@ export function validRequests(targets: RequestTargets): { [Name in CallName]: Ca
     synthesizeSpeech: { requestId: 'request-1', text: 'It is on your left.' },
     listCatalog: { kind: 'avatars' },
     reloadPage: undefined,
+    recordUsage: { event: 'error', errorKind: 'session-start' },
+    getUsage: { days: 7 },
+    runDiagnostics: undefined,
+    getAutostart: undefined,
+    setAutostart: { enabled: false },
   } as const
   // Returned as a variable, so the type demands every call but a call still being added is no excess key.
   return requests

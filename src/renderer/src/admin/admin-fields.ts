@@ -280,6 +280,93 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
       },
     ],
   },
+  {
+    id: 'attract',
+    title: 'Attract mode',
+    fields: [
+      {
+        path: 'attract.enabled',
+        label: 'Sleep on an attract screen while nobody is there (no session, no credits)',
+        kind: 'checkbox',
+      },
+      {
+        path: 'attract.idleSeconds',
+        label: 'Sleep after this many seconds without a visitor',
+        kind: 'number',
+        hint: '5 to 3600',
+      },
+      { path: 'attract.goodbye', label: 'Goodbye line', kind: 'text', hint: 'Empty: no goodbye' },
+      { path: 'attract.wake.touch', label: 'Wake on a touch', kind: 'checkbox' },
+      {
+        path: 'attract.wake.voice',
+        label: 'Wake on a voice',
+        kind: 'checkbox',
+        hint: 'Detected on this computer; no sound leaves it until the avatar is awake',
+      },
+      {
+        path: 'attract.wake.camera',
+        label: 'Wake when a face is seen',
+        kind: 'checkbox',
+        hint: 'A face detector on this computer looks at a few camera frames a second; no picture is stored or sent',
+      },
+      {
+        path: 'attract.screen.kind',
+        label: 'Attract screen',
+        kind: 'select',
+        options: [
+          { value: 'text', label: 'Text over the background' },
+          { value: 'image', label: 'Image' },
+          { value: 'video', label: 'Muted looping video' },
+        ],
+      },
+      {
+        path: 'attract.screen.media',
+        label: 'Attract image or video',
+        kind: 'text',
+        hint: 'A file name from the backgrounds folder',
+      },
+      { path: 'attract.screen.text', label: 'Attract text', kind: 'text' },
+    ],
+  },
+  {
+    id: 'schedule',
+    title: 'Opening hours and budget',
+    fields: [
+      {
+        path: 'schedule.timeZone',
+        label: 'Time zone',
+        kind: 'text',
+        hint: 'Such as Europe/Berlin; empty: this computer’s',
+      },
+      { path: 'schedule.closedText', label: 'Closed screen text', kind: 'text' },
+      {
+        path: 'budget.dailyMinutes',
+        label: 'Session minutes a day',
+        kind: 'number',
+        hint: '0: no cap. Once reached, the kiosk sleeps until tomorrow',
+      },
+    ],
+  },
+  {
+    id: 'notices',
+    title: 'Notices and costs',
+    fields: [
+      {
+        path: 'notices.aiDisclosure',
+        label: 'AI notice',
+        kind: 'text',
+        hint: 'Shown on the attract screen and while live (EU AI Act Article 50)',
+      },
+      {
+        path: 'notices.privacyLine',
+        label: 'Say what the microphone and camera are used for',
+        kind: 'checkbox',
+      },
+      { path: 'usage.rates.liveavatarFull', label: 'LiveAvatar FULL credits a minute', kind: 'number' },
+      { path: 'usage.rates.liveavatarLite', label: 'LiveAvatar LITE credits a minute', kind: 'number' },
+      { path: 'usage.rates.heygen', label: 'Legacy HeyGen credits a minute', kind: 'number' },
+    ],
+  },
 ]
 
 export function readPath(source: unknown, path: string): unknown {
