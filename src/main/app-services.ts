@@ -7,6 +7,7 @@ import { ADMIN_PIN_FILE, AdminPinStore } from './services/admin-pin-store'
 import { loadSecretsAndPin } from './services/secrets-startup'
 import { createBridgeHandlers, type BridgeServices } from './services/bridge-handlers'
 import { ConversationService } from './services/conversation/conversation-service'
+import { DiagnosticsService } from './services/diagnostics/diagnostics-service'
 import type { JsonDocument } from './services/json-document'
 import { createLogger, type LogSink, type Logger } from './services/logger'
 import { MediaLibrary } from './services/media-library'
@@ -75,6 +76,13 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
     sessions,
     media,
     conversation,
+    diagnostics: new DiagnosticsService({
+      settings,
+      secrets,
+      provider,
+      log: hostLog('diagnostics'),
+      dataDir: dirname(adapters.secretsFile),
+    }),
     log,
     rendererLog: hostLog('renderer'),
     notices,

@@ -4,6 +4,7 @@ import type { BridgeHandlers } from '../bridge/dispatch'
 import type { BridgeEventHub } from '../bridge/events'
 import type { AdminAccess } from './admin-access'
 import type { ConversationService } from './conversation/conversation-service'
+import type { DiagnosticsService } from './diagnostics/diagnostics-service'
 import type { Logger } from './logger'
 import type { ProviderAccess } from './provider-access'
 import type { MediaLibrary } from './media-library'
@@ -21,6 +22,8 @@ export interface BridgeServices {
   media: MediaLibrary
   /** Our-own-LLM mode: speech-to-text, streamed answers and each visitor's history. */
   conversation: ConversationService
+  /** The admin panel's "Check this kiosk" checks that need the keys, the disk and the runtime. */
+  diagnostics: DiagnosticsService
   log: Logger
   /** Lines the renderer asks us to log; kept apart so they are recognisable in the file. */
   rendererLog: Logger
@@ -139,8 +142,10 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
     getUsage: () => {
       throw new BridgeError({ code: 'not-supported', message: 'Usage figures are not available yet' })
     },
-    runDiagnostics: () => {
-      throw new BridgeError({ code: 'not-supported', message: 'Diagnostics are not available yet' })
+    // Sends the keys (status and latency come back, nothing else): for the operator only.
+    runDiagnostics: async () => {
+      admin.assertUnlocked()
+      return { checks: await services.diagnostics.run() }
     },
     getAutostart: () => ({ mechanism: 'none', enabled: false, instructions: 'Not available yet' }),
     setAutostart: () => {
