@@ -3,6 +3,7 @@ import type { ProviderKind } from '../../../shared/settings/schema'
 import { ADMIN_SECTIONS, readPath, writePath, type AdminField } from './admin-fields'
 import { CatalogPicker, type LoadCatalog } from './catalog-picker'
 import { h } from './dom'
+import { OPENING_HOURS_PATH, OpeningHoursEditor } from './opening-hours-editor'
 import { applyPreset, PRESET_OPTIONS, presetOf, type PresetId } from './provider-preset'
 
 type Input = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
@@ -16,6 +17,7 @@ export class AdminSettingsForm {
   /** Fields shown for one provider kind only. */
   private readonly kindOnly: { element: HTMLElement; kind: ProviderKind }[] = []
   private readonly preset: HTMLSelectElement
+  private readonly openingHours = new OpeningHoursEditor()
 
   constructor(
     private readonly loadCatalog: LoadCatalog,
@@ -34,6 +36,7 @@ export class AdminSettingsForm {
       )
       if (section.providerPreset) fieldset.append(this.buildPresetField())
       for (const field of section.fields) fieldset.append(this.buildField(field))
+      if (section.id === 'schedule') fieldset.append(this.openingHours.element)
       for (const secret of section.secrets ?? []) {
         const slot = h('div', { class: 'admin-secret', 'data-secret': secret.name })
         this.secretSlots.set(secret.name, slot)
@@ -155,6 +158,7 @@ export class AdminSettingsForm {
       else input.value = value === undefined || value === null ? '' : String(value)
       delete input.dataset.dirty
     }
+    this.openingHours.fill(readPath(settings, OPENING_HOURS_PATH), { keepEdits })
     this.syncProvider()
   }
 
@@ -168,11 +172,13 @@ export class AdminSettingsForm {
         value = input.value === '' ? undefined : Number(input.value)
       writePath(patch, path, value)
     }
+    writePath(patch, OPENING_HOURS_PATH, this.openingHours.value())
     return patch
   }
 
   showErrors(fields: readonly FieldError[]): void {
     this.clearErrors()
+    this.openingHours.showErrors(fields)
     for (const field of fields) {
       const slot = this.errors.get(field.path)
       if (!slot) continue
@@ -188,6 +194,7 @@ export class AdminSettingsForm {
   }
 
   clearErrors(): void {
+    this.openingHours.clearErrors()
     for (const [path, slot] of this.errors) {
       slot.textContent = ''
       this.inputs.get(path)?.removeAttribute('aria-invalid')
