@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
-import { copyAssets } from './scripts/vite-copy-assets'
+import { copyAssets, FACE_DETECTOR_FOLDER, faceDetectorModelFiles } from './scripts/vite-copy-assets'
 
 const root = import.meta.dirname
 
@@ -46,6 +46,8 @@ export default defineConfig({
         resolve(root, 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'),
         resolve(root, 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs'),
       ]),
+      // Camera wake: face-api's tiny face detector, served from our own origin (src/renderer/src/presence).
+      copyAssets(FACE_DETECTOR_FOLDER, faceDetectorModelFiles(root)),
     ],
     build: {
       rollupOptions: { input: { index: resolve(root, 'src/renderer/index.html') } },

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { basename } from 'node:path'
+import { basename, resolve } from 'node:path'
 import type { Plugin } from 'vite'
 
 /**
@@ -16,4 +16,17 @@ export function copyAssets(folder: string, files: readonly string[]): Plugin {
       }
     },
   }
+}
+
+/** Where the camera-wake face detector's files are served from (`face/` next to index.html). */
+export const FACE_DETECTOR_FOLDER = 'face'
+
+/**
+ * The tiny face detector's weights and manifest exactly as the @vladmandic/face-api npm tarball ships them
+ * (`model/`); tests/unit/presence/face-assets.test.ts checks they are really there.
+ */
+export function faceDetectorModelFiles(root: string): string[] {
+  return ['tiny_face_detector_model-weights_manifest.json', 'tiny_face_detector_model.bin'].map((file) =>
+    resolve(root, 'node_modules/@vladmandic/face-api/model', file),
+  )
 }
