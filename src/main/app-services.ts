@@ -4,6 +4,7 @@ import { createDispatcher, type Dispatch } from './bridge/dispatch'
 import { BridgeEventHub } from './bridge/events'
 import { AdminAccess } from './services/admin-access'
 import { ADMIN_PIN_FILE, AdminPinStore } from './services/admin-pin-store'
+import { manualAutostart, NO_AUTOSTART_INSTRUCTIONS, type AutostartControl } from './services/autostart'
 import { loadSecretsAndPin } from './services/secrets-startup'
 import { createBridgeHandlers, type BridgeServices } from './services/bridge-handlers'
 import { ConversationService } from './services/conversation/conversation-service'
@@ -29,6 +30,8 @@ export interface HostAdapters {
   backgroundsDir: string
   sampleBackgroundsDir: string
   sandbox?: SandboxProvider
+  /** Starting with the computer; a host without a way to do it (the web host) says what to do instead. */
+  autostart?: AutostartControl
 }
 
 export interface AppServices extends BridgeServices {
@@ -84,6 +87,7 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
       dataDir: dirname(adapters.secretsFile),
     }),
     log,
+    autostart: adapters.autostart ?? manualAutostart(NO_AUTOSTART_INSTRUCTIONS),
     rendererLog: hostLog('renderer'),
     notices,
   }

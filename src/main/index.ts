@@ -1,9 +1,12 @@
 import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, session } from 'electron'
+import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { EVENT_CHANNEL } from '../shared/bridge-api'
 import { createAppServices, type AppServices } from './app-services'
 import { registerAppScheme, serveAppProtocol } from './electron/app-protocol'
+import { electronAutostart } from './electron/autostart'
+import { recoverFromRendererCrashes, relaunchApp } from './electron/crash-recovery'
 import { createElectronLogSink, electronHostAdapters } from './electron/electron-host'
 import { registerIpcGate } from './electron/ipc-gate'
 import { lockNavigation } from './electron/navigation'
@@ -11,14 +14,12 @@ import { watchForPageGone } from './electron/page-lifecycle'
 import { installPermissionHandlers } from './electron/permissions'
 import { installProviderCors } from './electron/provider-cors'
 import { applyWindowMode, createKioskWindow } from './electron/window'
+import { EXIT_CODES } from './exit-codes'
 import { buildRendererCsp } from './security/csp'
 import { EmbeddedSandbox } from './services/embedded-sandbox'
 import { createLogger } from './services/logger'
 import { applyProvisioningFile, ProvisioningError } from './services/provisioning'
 import { startFailureLine } from './services/start-failure'
-
-/** Exit codes a watchdog can tell apart from a crash. */
-const EXIT_INVALID_CONFIG = 2
 
 registerAppScheme()
 // The avatar must speak as soon as it appears; there is nobody to click "play" on a kiosk.
@@ -46,7 +47,18 @@ if (launch.dataDir !== undefined) app.setPath('userData', resolve(launch.dataDir
 async function start(): Promise<void> {
   const logSink = createElectronLogSink()
   const sandbox = new EmbeddedSandbox(createLogger(logSink, () => [], 'sandbox'))
-  const services: AppServices = await createAppServices({ ...electronHostAdapters(logSink), sandbox })
+  const autostart = electronAutostart({
+    platform: process.platform,
+    env: process.env,
+    homeDir: homedir(),
+    // A kiosk moved to its own data folder must come back to the same folder at the next log-in.
+    extraArgs: launch.dataDir !== undefined ? ['--data-dir', resolve(launch.dataDir)] : [],
+  })
+  const services: AppServices = await createAppServices({
+    ...electronHostAdapters(logSink),
+    sandbox,
+    autostart,
+  })
   knownSecrets = () => services.secrets.knownValues()
   const log = services.hostLog('electron')
 
@@ -60,7 +72,7 @@ async function start(): Promise<void> {
       process.stderr.write(
         `${error.message}\n${error.fields.map((f) => `  ${f.path}: ${f.message}`).join('\n')}\n`,
       )
-      app.exit(EXIT_INVALID_CONFIG)
+      app.exit(EXIT_CODES.invalidConfig)
       return
     }
   }
@@ -76,6 +88,7 @@ async function start(): Promise<void> {
   // Every web contents, the kiosk window's included, gets the lock once, as it is created.
   app.on('web-contents-created', (_event, contents) => lockNavigation(contents, log))
 
+  let quitting = false
   const window = createKioskWindow({
     mode: services.settings.get().display.windowMode,
     preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
@@ -90,14 +103,18 @@ async function start(): Promise<void> {
   })
   services.settings.onChange((settings) => applyWindowMode(window, settings.display.windowMode))
   stopOrphanedSessions(window, services)
-  reloadAfterRendererCrash(window, log)
+  recoverFromRendererCrashes(window, log, {
+    relaunch: () => {
+      quitting = true
+      void relaunchApp(() => services.close())
+    },
+  })
   powerSaveBlocker.start('prevent-display-sleep')
 
-  let quitting = false
   const shutDown = () => {
     if (quitting) return
     quitting = true
-    void services.close().finally(() => app.exit(0))
+    void services.close().finally(() => app.exit(EXIT_CODES.stopped))
   }
   app.on('before-quit', (event) => {
     if (quitting) return
@@ -116,24 +133,10 @@ function stopOrphanedSessions(window: BrowserWindow, services: AppServices): voi
   })
 }
 
-/** A crashed renderer comes back by itself, waiting longer after each crash in a row. */
-function reloadAfterRendererCrash(window: BrowserWindow, log: AppServices['log']): void {
-  let crashes = 0
-  let calmTimer: NodeJS.Timeout | undefined
-  window.webContents.on('render-process-gone', (_event, details) => {
-    crashes += 1
-    const delay = Math.min(60_000, 1000 * 2 ** (crashes - 1))
-    log.error('renderer gone; reloading', { reason: details.reason, exitCode: details.exitCode, delay })
-    clearTimeout(calmTimer)
-    setTimeout(() => {
-      if (!window.isDestroyed()) window.webContents.reload()
-    }, delay)
-    calmTimer = setTimeout(() => (crashes = 0), 5 * 60_000)
-  })
-}
-
 if (!app.requestSingleInstanceLock()) {
-  app.quit()
+  // Another kiosk already runs for this user (an autostart entry and a unit both started one): a watchdog must
+  // not keep starting this one again.
+  app.exit(EXIT_CODES.deliberateNoRestart)
 } else {
   app.on('second-instance', () => {
     const [window] = BrowserWindow.getAllWindows()
@@ -148,6 +151,6 @@ if (!app.requestSingleInstanceLock()) {
     .then(start)
     .catch((error: unknown) => {
       process.stderr.write(`${startFailureLine('Avatar Kiosk', error, knownSecrets())}\n`)
-      app.exit(1)
+      app.exit(EXIT_CODES.startFailed)
     })
 }

@@ -3,6 +3,7 @@ import { BridgeError } from '../../shared/result'
 import type { BridgeHandlers } from '../bridge/dispatch'
 import type { BridgeEventHub } from '../bridge/events'
 import type { AdminAccess } from './admin-access'
+import type { AutostartControl } from './autostart'
 import type { ConversationService } from './conversation/conversation-service'
 import type { DiagnosticsService } from './diagnostics/diagnostics-service'
 import type { Logger } from './logger'
@@ -24,6 +25,8 @@ export interface BridgeServices {
   conversation: ConversationService
   /** The admin panel's "Check this kiosk" checks that need the keys, the disk and the runtime. */
   diagnostics: DiagnosticsService
+  /** Starting the kiosk with the computer, as far as this host can. */
+  autostart: AutostartControl
   log: Logger
   /** Lines the renderer asks us to log; kept apart so they are recognisable in the file. */
   rendererLog: Logger
@@ -147,9 +150,13 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
       admin.assertUnlocked()
       return { checks: await services.diagnostics.run() }
     },
-    getAutostart: () => ({ mechanism: 'none', enabled: false, instructions: 'Not available yet' }),
-    setAutostart: () => {
-      throw new BridgeError({ code: 'not-supported', message: 'Autostart is not available yet' })
+    getAutostart: () => services.autostart.state(),
+    // Changes what the computer runs at log-in: for the operator only.
+    setAutostart: async ({ enabled }) => {
+      admin.assertUnlocked()
+      const state = await services.autostart.setEnabled(enabled)
+      services.log.info('autostart changed', { enabled: state.enabled, mechanism: state.mechanism })
+      return state
     },
     log: ({ level, message, context }) => {
       rendererLog[level](message, context)

@@ -1,12 +1,15 @@
 import { homedir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createAppServices } from '../app-services'
+import { EXIT_CODES } from '../exit-codes'
+import { manualAutostart } from '../services/autostart'
+import { systemdUnitPath, webHostInstructions } from '../services/autostart-files'
 import { EmbeddedSandbox } from '../services/embedded-sandbox'
 import { createLogger } from '../services/logger'
 import { applyProvisioningFile, ProvisioningError } from '../services/provisioning'
 import { startFailureLine } from '../services/start-failure'
-import { createNodeLogSink, nodeHostAdapters } from './node-host'
+import { createNodeLogSink, nodeHostAdapters, repositoryResource } from './node-host'
 import { startWebHost } from './server'
 
 const USAGE = 'Usage: npm run web -- [--port 0] [--data-dir DIR] [--config FILE]'
@@ -14,7 +17,7 @@ const USAGE = 'Usage: npm run web -- [--port 0] [--data-dir DIR] [--config FILE]
 /** The keys a start failure must not print; known once the services have loaded the secrets. */
 let knownSecrets: () => Iterable<string> = () => []
 
-function fail(message: string, code = 2): never {
+function fail(message: string, code: number = EXIT_CODES.invalidConfig): never {
   process.stderr.write(`${message}\n`)
   process.exit(code)
 }
@@ -41,7 +44,13 @@ async function main(): Promise<void> {
 
   const logSink = createNodeLogSink(dataDir, true)
   const sandbox = new EmbeddedSandbox(createLogger(logSink, () => [], 'sandbox'))
-  const services = await createAppServices({ ...nodeHostAdapters(dataDir, logSink), sandbox })
+  const autostart = manualAutostart(
+    webHostInstructions(
+      { nodePath: process.execPath, repoDir: dirname(repositoryResource()), dataDir },
+      systemdUnitPath(process.env, homedir()),
+    ),
+  )
+  const services = await createAppServices({ ...nodeHostAdapters(dataDir, logSink), sandbox, autostart })
   knownSecrets = () => services.secrets.knownValues()
 
   if (args.config !== undefined) {
@@ -75,10 +84,12 @@ async function main(): Promise<void> {
     services.log.info('web host stopping', { signal })
     await host.close()
     await services.close()
-    process.exit(0)
+    process.exit(EXIT_CODES.stopped)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
 }
 
-main().catch((error: unknown) => fail(startFailureLine('The web host', error, knownSecrets()), 1))
+main().catch((error: unknown) =>
+  fail(startFailureLine('The web host', error, knownSecrets()), EXIT_CODES.startFailed),
+)
