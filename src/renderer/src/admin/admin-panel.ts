@@ -4,6 +4,7 @@ import { BridgeError } from '../../../shared/result'
 import { isLiveAvatarLite } from '../conversation/conversation-mode'
 import { call } from '../bridge'
 import { AdminSettingsForm } from './admin-form'
+import { DiagnosticsView } from './diagnostics-view'
 import { h } from './dom'
 import { PROVIDER_PRESETS } from '../../../shared/settings/schema'
 import { presetOf } from './provider-preset'
@@ -19,6 +20,11 @@ function secretLabel(name: SecretName, view: SettingsView): string {
 
 function messageOf(error: unknown): string {
   return error instanceof BridgeError ? error.message : 'Something went wrong. Try again.'
+}
+
+export interface AdminPanelOptions {
+  /** Makes a live avatar say a fixed sentence ("Check this kiosk"); resolves false when no session is live. */
+  sayTestSentence?: () => Promise<boolean>
 }
 
 /**
@@ -37,10 +43,12 @@ export class AdminPanel {
   private readonly newPinInput: HTMLInputElement
   private readonly pinResult: HTMLElement
   private readonly form: AdminSettingsForm
+  private readonly diagnostics: DiagnosticsView
 
   constructor(
     private readonly bridge: KioskBridge,
     private readonly onClosed: () => void = () => undefined,
+    options: AdminPanelOptions = {},
   ) {
     // Lists come from the saved provider and key (main fetches them), not from unsaved edits in the form.
     this.form = new AdminSettingsForm(
@@ -104,10 +112,17 @@ export class AdminPanel {
       void this.savePin()
     })
 
+    this.diagnostics = new DiagnosticsView({
+      runChecks: async () => (await call(this.bridge, 'runDiagnostics')).checks,
+      cameraEnabled: async () => (await call(this.bridge, 'getSettings')).settings.attract.wake.camera,
+      sayTestSentence: options.sayTestSentence,
+      messageOf,
+    })
     this.panel = h(
       'div',
       { class: 'admin__panel' },
       this.notices,
+      this.diagnostics.element,
       this.form.element,
       pinSetup,
       this.protection,
@@ -144,6 +159,7 @@ export class AdminPanel {
 
   async close(): Promise<void> {
     this.root.hidden = true
+    this.diagnostics.close()
     delete document.documentElement.dataset.admin
     this.pinInput.value = ''
     await call(this.bridge, 'lockAdmin').catch(() => undefined)
@@ -167,6 +183,7 @@ export class AdminPanel {
 
   private showPin(error = ''): void {
     this.panel.hidden = true
+    this.diagnostics.close()
     this.pinForm.hidden = false
     this.pinError.textContent = error
     this.pinInput.focus()
