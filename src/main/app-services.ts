@@ -17,6 +17,8 @@ import { SecretStore, type SecretCipher } from './services/secrets'
 import { SessionLedger } from './services/session-ledger'
 import { SessionRegistry, type LeftoverSweep } from './services/session-registry'
 import { SettingsService } from './services/settings'
+import { UsageLedger } from './services/usage/usage-ledger'
+import { USAGE_LEDGER_FILE } from './services/usage/usage-model'
 
 /** What differs between the Electron shell and the web host; everything else is shared. */
 export interface HostAdapters {
@@ -61,7 +63,19 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
   const admin = new AdminAccess(pins, secrets)
   const events = new BridgeEventHub()
   const provider = new ProviderAccess(settings, secrets, log, adapters.sandbox)
+  // Next to the session ledger, in the host's data folder.
+  const usage = new UsageLedger(
+    join(dirname(adapters.sessionLedgerFile), USAGE_LEDGER_FILE),
+    hostLog('usage'),
+    {
+      timeZone: () => settings.get().schedule.timeZone,
+      rates: () => settings.get().usage.rates,
+    },
+  )
+  const usageNotice = await usage.load()
+  if (usageNotice) notices.push(usageNotice)
   const sessions = new SessionRegistry(hostLog('sessions'), {
+    observer: usage,
     apiKeyFor: (sandbox) => provider.apiKeyFor(sandbox),
     ledger: new SessionLedger(adapters.sessionLedgerFile, hostLog('sessions')),
   })
@@ -79,6 +93,7 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
     sessions,
     media,
     conversation,
+    usage,
     diagnostics: new DiagnosticsService({
       settings,
       secrets,
@@ -102,6 +117,7 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
     async close() {
       conversation.close()
       const stopped = await sessions.stopAll('shutdown')
+      await usage.close()
       await provider.close()
       log.info('services closed', { sessionsStopped: stopped })
     },

@@ -1,5 +1,4 @@
 import type { Notice, SettingsView } from '../../shared/contract'
-import { BridgeError } from '../../shared/result'
 import type { BridgeHandlers } from '../bridge/dispatch'
 import type { BridgeEventHub } from '../bridge/events'
 import type { AdminAccess } from './admin-access'
@@ -12,6 +11,8 @@ import type { MediaLibrary } from './media-library'
 import type { SecretStore } from './secrets'
 import type { SessionRegistry } from './session-registry'
 import type { SettingsService } from './settings'
+import type { UsageLedger } from './usage/usage-ledger'
+import { assertSessionAllowed } from './usage/session-gate'
 
 export interface BridgeServices {
   settings: SettingsService
@@ -23,6 +24,8 @@ export interface BridgeServices {
   media: MediaLibrary
   /** Our-own-LLM mode: speech-to-text, streamed answers and each visitor's history. */
   conversation: ConversationService
+  /** Sessions, minutes and visitor events per day; the daily budget is checked against it. */
+  usage: UsageLedger
   /** The admin panel's "Check this kiosk" checks that need the keys, the disk and the runtime. */
   diagnostics: DiagnosticsService
   /** Starting the kiosk with the computer, as far as this host can. */
@@ -96,6 +99,7 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
       return null
     },
     mintSessionToken: async (_request, { clientId }) => {
+      assertSessionAllowed(settings.get(), services.usage, new Date())
       const { token, sessionId } = await provider.mintSessionToken()
       const lease = await sessions.issue(clientId, {
         kind: token.kind,
@@ -103,6 +107,7 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
         token: token.token,
         sandbox: token.sandbox,
         ...(sessionId !== undefined ? { sessionId } : {}),
+        ...(token.kind === 'liveavatar' ? { mode: token.mode } : {}),
       })
       return { ...token, lease }
     },
@@ -140,11 +145,16 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
       files: await services.media.listBackgrounds(),
       folder: services.media.operatorFolder,
     }),
-    // Placeholders until the usage ledger, diagnostics and autostart services land (issue 11, in progress).
-    recordUsage: () => null,
-    getUsage: () => {
-      throw new BridgeError({ code: 'not-supported', message: 'Usage figures are not available yet' })
+    // A visitor-side count (wake, visitor, conversation, reconnect, error kind); never any words.
+    recordUsage: ({ event, errorKind }) => {
+      services.usage.record(event, errorKind)
+      return null
     },
+    // Counts only, no transcripts: harmless to read, and the renderer's budget gate needs it while locked.
+    getUsage: ({ days }) => ({
+      report: services.usage.report(days),
+      budget: services.usage.budget(settings.get().budget.dailyMinutes),
+    }),
     // Sends the keys (status and latency come back, nothing else): for the operator only.
     runDiagnostics: async () => {
       admin.assertUnlocked()

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { ProviderKind } from '../../shared/settings/schema'
+import type { LiveAvatarMode, ProviderKind } from '../../shared/settings/schema'
 import type { Logger } from './logger'
 import type { LedgerEntry, SessionLedger } from './session-ledger'
 import { assertSecureProviderUrl } from './providers/provider-errors'
@@ -58,6 +58,17 @@ export interface LeaseTarget {
   sandbox: boolean
   /** LiveAvatar names the session when the token is minted; the legacy API only when the page reports it. */
   sessionId?: string
+  /** LiveAvatar's FULL or LITE, for what the session costs (the usage ledger); never written to the ledger. */
+  mode?: LiveAvatarMode
+}
+
+/**
+ * Told when a session starts (the page reports it started) and when its count ends: the page stopped it or
+ * gave it up, or main stopped it (page gone, shutdown). Ids are lease ids. For the usage ledger.
+ */
+export interface SessionObserver {
+  sessionStarted(leaseId: string, session: Pick<LeaseTarget, 'kind' | 'mode' | 'sandbox'>): void
+  sessionEnded(leaseId: string, endedBy: 'stopped' | 'abandoned' | 'main'): void
 }
 
 interface Lease extends LeaseTarget {
@@ -83,6 +94,7 @@ export interface SessionRegistryOptions {
   leftoverRetry?: LeftoverRetryPolicy
   fetchImpl?: typeof fetch
   now?: () => number
+  observer?: SessionObserver
 }
 
 /**
@@ -99,6 +111,7 @@ export class SessionRegistry {
   private readonly leftoverRetry: LeftoverRetryPolicy
   private readonly fetchImpl: typeof fetch
   private readonly now: () => number
+  private readonly observer: SessionObserver | undefined
   private leftovers: (StopTarget & { recordedAt: number })[] = []
   /** Ends the start-up sweep's retries at shutdown: what is still listed waits for the next start. */
   private readonly sweepAbort = new AbortController()
@@ -112,6 +125,7 @@ export class SessionRegistry {
     this.leftoverRetry = options.leftoverRetry ?? DEFAULT_LEFTOVER_RETRY
     this.fetchImpl = options.fetchImpl ?? fetch
     this.now = options.now ?? Date.now
+    this.observer = options.observer
   }
 
   /**
@@ -202,9 +216,15 @@ export class SessionRegistry {
     } else if (lease.sessionId !== sessionId) {
       this.log.warn('session report names another session than the one minted', { clientId, state })
     }
+    // A lease still listed and reported has had its 'started': any other report removes it.
+    const wasStarted = lease.reported
     lease.reported = true
-    if (state === 'started') return
+    if (state === 'started') {
+      if (!wasStarted) this.observer?.sessionStarted(leaseId, lease)
+      return
+    }
     this.leases.delete(leaseId)
+    if (wasStarted) this.observer?.sessionEnded(leaseId, state)
     if (state === 'abandoned') void this.stopSession(lease, 'abandoned by the page')
     else void this.ledger?.forget(leaseId)
   }
@@ -236,7 +256,10 @@ export class SessionRegistry {
 
   private async stopWhere(match: (lease: Lease) => boolean, reason: string): Promise<number> {
     const orphans = [...this.leases.values()].filter(match)
-    for (const lease of orphans) this.leases.delete(lease.id)
+    for (const lease of orphans) {
+      this.leases.delete(lease.id)
+      if (lease.reported) this.observer?.sessionEnded(lease.id, 'main')
+    }
     const open = orphans.filter((lease) => lease.sessionId !== undefined)
     // A legacy token the page never reported names no session to stop: nothing is left to list.
     for (const lease of orphans) if (lease.sessionId === undefined) void this.ledger?.forget(lease.id)

@@ -61,6 +61,7 @@ beforeAll(async () => {
     sessionId,
   })
   services.sessions.report(context.clientId, lease, sessionId, 'started')
+  await services.usage.flush() // the usage ledger's write of the session start, before any state is taken
   targets = { lease, sessionId }
 })
 
