@@ -7,28 +7,59 @@ export interface MediaRequestDetails {
   securityOrigin?: string
 }
 
-/** Microphone audio for our own page, and nothing else: no camera, screen, location, notifications, USB… */
-export function isPermissionRequestAllowed(permission: string, details: MediaRequestDetails): boolean {
+export interface PermissionPolicy {
+  /**
+   * Whether the camera may be opened now: only while the operator has turned camera wake on
+   * (`attract.wake.camera`). Asked at each request, so turning the setting off takes effect at the next one.
+   */
+  cameraAllowed(): boolean
+}
+
+const NO_CAMERA: PermissionPolicy = { cameraAllowed: () => false }
+
+/** The one media type a request may ask for: the microphone always, the camera only while camera wake is on. */
+function isAllowedMediaType(mediaType: string | undefined, policy: PermissionPolicy): boolean {
+  return mediaType === 'audio' || (mediaType === 'video' && policy.cameraAllowed())
+}
+
+/**
+ * Microphone audio for our own page, camera video too while camera wake is on, and nothing else: no screen,
+ * location, notifications, USB… Audio and video are asked for separately, never together.
+ */
+export function isPermissionRequestAllowed(
+  permission: string,
+  details: MediaRequestDetails,
+  policy: PermissionPolicy = NO_CAMERA,
+): boolean {
   if (permission !== 'media') return false
   const mediaTypes = details.mediaTypes ?? []
-  const onlyAudio = mediaTypes.length === 1 && mediaTypes[0] === 'audio'
-  return onlyAudio && isAppUrl(details.requestingUrl ?? details.securityOrigin)
+  return (
+    mediaTypes.length === 1 &&
+    isAllowedMediaType(mediaTypes[0], policy) &&
+    isAppUrl(details.requestingUrl ?? details.securityOrigin)
+  )
 }
 
 export function isPermissionCheckAllowed(
   permission: string,
   requestingOrigin: string,
   mediaType?: string,
+  policy: PermissionPolicy = NO_CAMERA,
 ): boolean {
-  return permission === 'media' && mediaType === 'audio' && isAppUrl(requestingOrigin)
+  return permission === 'media' && isAllowedMediaType(mediaType, policy) && isAppUrl(requestingOrigin)
 }
 
-export function installPermissionHandlers(session: Session): void {
+export function installPermissionHandlers(session: Session, policy: PermissionPolicy = NO_CAMERA): void {
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    callback(isPermissionRequestAllowed(permission, details as MediaRequestDetails))
+    callback(isPermissionRequestAllowed(permission, details as MediaRequestDetails, policy))
   })
   session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-    isPermissionCheckAllowed(permission, requestingOrigin, (details as { mediaType?: string }).mediaType),
+    isPermissionCheckAllowed(
+      permission,
+      requestingOrigin,
+      (details as { mediaType?: string }).mediaType,
+      policy,
+    ),
   )
   session.setDevicePermissionHandler(() => false)
 }

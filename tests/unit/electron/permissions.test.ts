@@ -16,7 +16,7 @@ type RequestHandler = (
 ) => void
 type CheckHandler = (contents: unknown, permission: string, origin: string, details: unknown) => boolean
 
-function install() {
+function install(cameraAllowed?: () => boolean) {
   const captured: { request?: RequestHandler; check?: CheckHandler; device?: (details: unknown) => boolean } =
     {}
   const session = {
@@ -26,7 +26,10 @@ function install() {
       (handler: (details: unknown) => boolean) => (captured.device = handler),
     ),
   }
-  installPermissionHandlers(session as unknown as Session)
+  installPermissionHandlers(
+    session as unknown as Session,
+    cameraAllowed === undefined ? undefined : { cameraAllowed },
+  )
   const { request, check, device } = captured
   if (!request || !check || !device) throw new Error('a permission handler was not installed')
   const decide = (permission: string, details: unknown) => {
@@ -92,6 +95,37 @@ describe('permission check handler', () => {
     expect(check({}, 'media', 'app://evil', { mediaType: 'audio' })).toBe(false)
     expect(check({}, 'notifications', 'app://kiosk', { mediaType: 'audio' })).toBe(false)
     expect(check({}, 'geolocation', 'app://kiosk', {})).toBe(false)
+  })
+})
+
+describe('camera for camera wake (attract.wake.camera)', () => {
+  it('grants camera video to our own page only while camera wake is on, asked at each request', () => {
+    let cameraWake = true
+    const { decide, check } = install(() => cameraWake)
+    expect(decide('media', { mediaTypes: ['video'], requestingUrl: APP_PAGE })).toBe(true)
+    expect(check({}, 'media', 'app://kiosk', { mediaType: 'video' })).toBe(true)
+    expect(decide('media', { mediaTypes: ['audio'], requestingUrl: APP_PAGE })).toBe(true)
+    cameraWake = false
+    expect(decide('media', { mediaTypes: ['video'], requestingUrl: APP_PAGE })).toBe(false)
+    expect(check({}, 'media', 'app://kiosk', { mediaType: 'video' })).toBe(false)
+    expect(decide('media', { mediaTypes: ['audio'], requestingUrl: APP_PAGE })).toBe(true)
+  })
+
+  it.each([
+    ['a foreign page', { mediaTypes: ['video'], requestingUrl: 'https://evil.example/' }],
+    ['another app host', { mediaTypes: ['video'], requestingUrl: 'app://evil/index.html' }],
+    ['no origin at all', { mediaTypes: ['video'] }],
+    ['audio and video together', { mediaTypes: ['audio', 'video'], requestingUrl: APP_PAGE }],
+    ['video twice', { mediaTypes: ['video', 'video'], requestingUrl: APP_PAGE }],
+  ])('denies the camera to %s even with camera wake on', (_label, details) => {
+    expect(install(() => true).decide('media', details)).toBe(false)
+  })
+
+  it('denies the camera check to other origins and screen capture even with camera wake on', () => {
+    const { check, decide } = install(() => true)
+    expect(check({}, 'media', 'https://evil.example', { mediaType: 'video' })).toBe(false)
+    expect(check({}, 'media', 'app://kiosk', {})).toBe(false)
+    expect(decide('display-capture', { mediaTypes: ['video'], requestingUrl: APP_PAGE })).toBe(false)
   })
 })
 

@@ -102,6 +102,18 @@ describe('buildRendererCsp', () => {
     }
   })
 
+  // Camera wake's face detector (src/renderer/src/presence/face-worker.ts) runs on TensorFlow.js's CPU
+  // backend in a same-origin module worker and fetches its weights from face/: it needs no CSP change.
+  it('lets the face-presence worker run from our own origin without eval', () => {
+    const csp = directives(
+      buildRendererCsp({ providerKind: 'liveavatar', providerBaseUrl: 'http://127.0.0.1:1' }),
+    )
+    expect(csp.get('worker-src')).toContain("'self'")
+    expect(csp.get('connect-src')).toContain("'self'")
+    expect(csp.get('media-src')).toContain('mediastream:')
+    expect(csp.get('script-src')).not.toContain("'unsafe-eval'")
+  })
+
   it('refuses a provider base URL that is not a URL', () => {
     expect(() =>
       buildRendererCsp({ providerKind: 'liveavatar', providerBaseUrl: 'api.heygen.com' }),
