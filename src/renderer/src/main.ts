@@ -1,8 +1,15 @@
 import { z } from 'zod'
-import type { SettingsView } from '../../shared/contract'
+import type { CallRequest, SettingsView } from '../../shared/contract'
 import { BridgeError } from '../../shared/result'
 import { providerBaseUrl } from '../../shared/settings/schema'
+import { isWithinOpeningHours, nextScheduleChange } from '../../shared/schedule/opening-hours'
+import type { ScheduleSettings } from '../../shared/settings/operations'
 import { AdminPanel } from './admin/admin-panel'
+import { AttractScreen } from './attract/attract-screen'
+import { PresenceController, type ScheduleGate } from './attract/presence-controller'
+import { sessionUsageEvent } from './attract/session-usage'
+import { startVoiceWake } from './attract/voice-wake'
+import { WakeSources } from './attract/wake-sources'
 import { installAdminGesture } from './admin/admin-gesture'
 import { call, connectBridge } from './bridge'
 import { Conversation } from './conversation/conversation'
@@ -71,12 +78,93 @@ const conversation = new Conversation({
   bridge,
   overlay,
   input,
-  noteVisitorActivity: () => controller.noteVisitorActivity(),
+  noteVisitorActivity: () => {
+    controller.noteVisitorActivity()
+    presence.activity()
+  },
+  onVisitorSpoke: () => presence.visitorSpoke(),
+  onAnswered: () => recordUsage({ event: 'conversation' }),
   log,
 })
 
+function recordUsage(request: CallRequest<'recordUsage'>): void {
+  call(bridge, 'recordUsage', request).catch((error: unknown) =>
+    log('warn', 'usage not recorded', { event: request.event, error: String(error) }),
+  )
+}
+
+function scheduleGate(schedule: ScheduleSettings | undefined): ScheduleGate {
+  if (!schedule) return { isOpen: () => true, nextChange: () => undefined }
+  return {
+    isOpen: (at) => isWithinOpeningHours(schedule, at),
+    nextChange: (at) => nextScheduleChange(schedule, at),
+  }
+}
+
+const attractRoot = document.getElementById('attract-root') as HTMLElement
+const attractScreen = new AttractScreen(attractRoot, {
+  resolveMediaUrl: (name) => `./media/backgrounds/${encodeURIComponent(name)}`,
+})
+const wakeSources = new WakeSources({
+  startVoice: (onPresence) =>
+    startVoiceWake({
+      threshold: settingsView?.settings.conversation.vadThreshold ?? 0,
+      onSpeechStart: onPresence,
+      onProblem: (error) => log('warn', 'voice wake did not stop cleanly', { error: String(error) }),
+    }),
+  // Seam for the on-device face detector (src/renderer/src/presence/face-presence.ts) once it is in the build.
+  startCamera: undefined,
+  onWake: (source) => presence.wake(source),
+  log,
+})
+/** When a session should exist: attract mode, opening hours and the daily budget decide. */
+const presence = new PresenceController({
+  startSession: () => controller.start('wake'),
+  stopSession: (reason) => controller.stop(reason),
+  say: (text) => conversation.sayLine(text),
+  clearMemory: () => conversation.forget(),
+  showScreen: (kind) => {
+    if (settingsView) attractScreen.show(kind, settingsView.settings)
+  },
+  hideScreen: () => attractScreen.hide(),
+  armWakeSources: (wake) => wakeSources.arm(wake),
+  disarmWakeSources: () => wakeSources.disarm(),
+  // Fetch and parse the SDK now, so a wake spends its time on the token and the connection only.
+  prepareWake: () => {
+    if (settingsView) provider.preload(settingsView.provider.providerKind)
+  },
+  recordUsage: (event) => recordUsage({ event }),
+  budgetReached: async () => {
+    try {
+      return (await call(bridge, 'getUsage', { days: 1 })).budget.reached
+    } catch {
+      // A main without a usage ledger (or a failing one) has no cap to enforce; it still refuses to mint.
+      return false
+    }
+  },
+  schedule: () => scheduleGate(settingsView?.settings.schedule),
+  onStateChange: (state) => {
+    document.documentElement.dataset.presenceState = state
+  },
+  mark: (name) => performance.mark(name),
+})
+attractRoot.addEventListener('pointerdown', () => presence.wake('touch'), { passive: true })
+
 let previousState = controller.snapshot.state
+let previousSnapshot = controller.snapshot
+/** Why the last drop happened: a planned rotation that comes back live is not a reconnect. */
+let droppedReason: string | undefined
 controller.subscribe((snapshot) => {
+  if (snapshot.state === 'reconnecting' && previousSnapshot.state === 'live') droppedReason = snapshot.reason
+  const usage = sessionUsageEvent(previousSnapshot, snapshot, droppedReason)
+  if (usage) recordUsage(usage)
+  previousSnapshot = snapshot
+  if (snapshot.reason === 'kiosk-closed' || snapshot.reason === 'budget-reached') {
+    // Main refused the token: the kiosk is closed or out of budget, which the screen says; no retries.
+    if (snapshot.state === 'reconnecting' || snapshot.state === 'failed')
+      presence.sessionRefused(snapshot.reason)
+  }
+  presence.sessionStateChanged(snapshot.state)
   view.setSessionState(snapshot.state, snapshot.sessionId)
   status.render(snapshot)
   const session = controller.session
@@ -99,6 +187,9 @@ controller.subscribe((snapshot) => {
 })
 
 controller.onSessionEvent((name, payload) => {
+  if (name === 'avatarStartTalking' || name === 'avatarStopTalking')
+    presence.avatarTalkingChanged(name === 'avatarStartTalking')
+  if (name === 'userTalkingMessage') presence.activity()
   overlay.handle(name, payload)
   conversation.onSessionEvent(name, payload)
   if (name === 'connectionQuality') showConnectionQuality((payload as { quality: string }).quality)
@@ -177,8 +268,16 @@ function apply(next: SettingsView): void {
     void controller.stop('provider changed').finally(reloadIfPending)
     return
   }
-  if (!previous) controller.start()
-  else if (sessionInputs(previous) !== sessionInputs(next)) void controller.restart('settings changed')
+  presence.apply(next.settings.attract)
+  const asleep = presence.state
+  if (previous && (asleep === 'attract' || asleep === 'closed' || asleep === 'budget'))
+    attractScreen.show(asleep, next.settings)
+  if (previous && JSON.stringify(previous.settings.schedule) !== JSON.stringify(next.settings.schedule))
+    presence.scheduleChanged()
+  // Asleep there is no session to restart; the next wake starts one with the new settings.
+  const awake = presence.state === 'waking' || presence.state === 'live'
+  if (previous && awake && sessionInputs(previous) !== sessionInputs(next))
+    void controller.restart('settings changed')
 }
 
 bridge.onSettingsChanged((next) => {

@@ -26,6 +26,10 @@ export interface ConversationDeps {
   input: VisitorInput
   /** The visitor is engaged: keep the provider session alive. */
   noteVisitorActivity(): void
+  /** The visitor spoke or typed (a tap is not speech): attract mode counts a woken visitor. */
+  onVisitorSpoke?(): void
+  /** A visitor's question was answered (LLM mode) or handed to the provider's own (provider mode). */
+  onAnswered?(): void
   log: Log
 }
 
@@ -135,11 +139,25 @@ export class Conversation {
       if (line !== undefined) this.deps.overlay.showAvatarLine(line)
     }
     if (name === 'avatarStopTalking') this.avatarTalking = false
+    if (name === 'userEndMessage' && this.mode() === 'provider') this.deps.onAnswered?.()
     if (name === 'userStart') {
+      this.deps.onVisitorSpoke?.()
       this.visitorActive()
       // Provider voice chat: the visitor speaking over the avatar interrupts it.
       if (this.avatarTalking) this.bargeIn('visitor spoke')
     }
+  }
+
+  /** A line of our own (attract mode's goodbye), spoken like the greeting. */
+  sayLine(text: string): void {
+    if (this.session) this.say(text)
+  }
+
+  /** The visitor left (attract mode): drop what was said, here and in main; the next one starts afresh. */
+  forget(): void {
+    this.clearSpeech()
+    this.cancelAnswer()
+    this.endConversation()
   }
 
   /** A tap on the stage: interrupt the avatar if it is speaking. */
@@ -149,6 +167,7 @@ export class Conversation {
   }
 
   submitText(text: string): void {
+    this.deps.onVisitorSpoke?.()
     this.visitorActive()
     this.deps.overlay.showVisitorUtterance(text)
     if (this.mode() === 'llm') {
@@ -267,6 +286,7 @@ export class Conversation {
 
   private onSpeechStart(): void {
     if (!this.session) return
+    this.deps.onVisitorSpoke?.()
     this.visitorActive()
     this.deps.overlay.setListening(true)
     this.bargeIn('visitor spoke')
@@ -317,6 +337,7 @@ export class Conversation {
     }
     this.answer = undefined
     if (event.kind === 'done') {
+      this.deps.onAnswered?.()
       for (const sentence of answer.splitter.flush()) this.say(sentence, answer.requestId)
       return
     }
