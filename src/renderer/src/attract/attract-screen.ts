@@ -9,6 +9,8 @@ export type AttractScreenKind = 'attract' | 'closed' | 'budget'
  * business, and the admin panel says why.
  */
 export const BUDGET_SCREEN_TEXT = 'We are closed for the rest of today. See you soon!'
+/** For a closed screen whose text the operator emptied: never a blank screen. */
+export const CLOSED_FALLBACK_TEXT = 'We are closed right now. See you soon!'
 
 export interface AttractScreenDeps {
   /** A backgrounds-folder file name to the URL the page loads it from (as main.ts resolves backgrounds). */
@@ -104,7 +106,7 @@ export class AttractScreen {
     this.removeMedia()
     showLine(
       this.message,
-      kind === 'closed' ? settings.schedule.closedText || BUDGET_SCREEN_TEXT : BUDGET_SCREEN_TEXT,
+      kind === 'closed' ? settings.schedule.closedText || CLOSED_FALLBACK_TEXT : BUDGET_SCREEN_TEXT,
     )
     showLine(this.aiNotice, '')
     showLine(this.privacy, '')
