@@ -9,6 +9,7 @@ import { EmbeddedSandbox } from '../services/embedded-sandbox'
 import { createLogger } from '../services/logger'
 import { applyProvisioningFile, ProvisioningError } from '../services/provisioning'
 import { startFailureLine } from '../services/start-failure'
+import { webHostDataDir } from './data-dir'
 import { createNodeLogSink, nodeHostAdapters, repositoryResource } from './node-host'
 import { startWebHost } from './server'
 
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   }
   const port = Number(args.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535.\n${USAGE}`)
-  const dataDir = resolve(args['data-dir'] ?? join(homedir(), '.config', 'avatar-kiosk', 'web-host'))
+  const dataDir = webHostDataDir(args['data-dir'])
   const rendererDir = resolve(args['renderer-dir'] ?? join(import.meta.dirname, '..', 'renderer'))
 
   const logSink = createNodeLogSink(dataDir, true)
