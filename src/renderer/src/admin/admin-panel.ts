@@ -5,6 +5,7 @@ import { isLiveAvatarLite } from '../conversation/conversation-mode'
 import { call } from '../bridge'
 import { AdminSettingsForm } from './admin-form'
 import { DiagnosticsView } from './diagnostics-view'
+import { UsageView } from './usage-view'
 import { h } from './dom'
 import { PROVIDER_PRESETS } from '../../../shared/settings/schema'
 import { presetOf } from './provider-preset'
@@ -44,6 +45,7 @@ export class AdminPanel {
   private readonly pinResult: HTMLElement
   private readonly form: AdminSettingsForm
   private readonly diagnostics: DiagnosticsView
+  private readonly usage: UsageView
 
   constructor(
     private readonly bridge: KioskBridge,
@@ -118,10 +120,12 @@ export class AdminPanel {
       sayTestSentence: options.sayTestSentence,
       messageOf,
     })
+    this.usage = new UsageView({ loadUsage: (days) => call(this.bridge, 'getUsage', { days }), messageOf })
     this.panel = h(
       'div',
       { class: 'admin__panel' },
       this.notices,
+      this.usage.element,
       this.diagnostics.element,
       this.form.element,
       pinSetup,
@@ -178,6 +182,7 @@ export class AdminPanel {
     this.form.fill(view.settings, options)
     this.renderSecrets(view)
     this.renderNotices(view)
+    void this.usage.refresh()
     this.protection.textContent = view.secretProtection.description
   }
 

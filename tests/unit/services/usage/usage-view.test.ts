@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest'
+import { budgetLine } from '../../../../src/renderer/src/admin/usage-view'
+
+describe('the admin panel’s budget line', () => {
+  it('says how much of the daily budget is used, or that it is used up', () => {
+    expect(budgetLine({ dailyMinutes: 30, usedMinutesToday: 12, reached: false })).toBe(
+      'Daily budget: 12 of 30 minutes used',
+    )
+    expect(budgetLine({ dailyMinutes: 30, usedMinutesToday: 0.333, reached: false })).toBe(
+      'Daily budget: 0.33 of 30 minutes used',
+    )
+    expect(budgetLine({ dailyMinutes: 30, usedMinutesToday: 30.5, reached: true })).toBe(
+      'Today’s budget is used up: the kiosk sleeps until tomorrow.',
+    )
+    expect(budgetLine({ dailyMinutes: 0, usedMinutesToday: 7.25, reached: false })).toBe(
+      'No daily budget: sessions are not capped (7.25 minutes today).',
+    )
+  })
+})
