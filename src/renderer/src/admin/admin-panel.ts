@@ -4,6 +4,7 @@ import { BridgeError } from '../../../shared/result'
 import { isLiveAvatarLite } from '../conversation/conversation-mode'
 import { call } from '../bridge'
 import { AdminSettingsForm } from './admin-form'
+import { AutostartControl } from './autostart-control'
 import { DiagnosticsView } from './diagnostics-view'
 import { UsageView } from './usage-view'
 import { h } from './dom'
@@ -44,6 +45,7 @@ export class AdminPanel {
   private readonly newPinInput: HTMLInputElement
   private readonly pinResult: HTMLElement
   private readonly form: AdminSettingsForm
+  private readonly autostart: AutostartControl
   private readonly diagnostics: DiagnosticsView
   private readonly usage: UsageView
 
@@ -121,6 +123,11 @@ export class AdminPanel {
       messageOf,
     })
     this.usage = new UsageView({ loadUsage: (days) => call(this.bridge, 'getUsage', { days }), messageOf })
+    this.autostart = new AutostartControl({
+      loadAutostart: () => call(this.bridge, 'getAutostart'),
+      setAutostart: (enabled) => call(this.bridge, 'setAutostart', { enabled }),
+      messageOf,
+    })
     this.panel = h(
       'div',
       { class: 'admin__panel' },
@@ -129,6 +136,7 @@ export class AdminPanel {
       this.diagnostics.element,
       this.form.element,
       pinSetup,
+      this.autostart.element,
       this.protection,
     )
     const close = h('button', { type: 'button', class: 'admin__close' }, 'Close')
@@ -182,6 +190,7 @@ export class AdminPanel {
     this.form.fill(view.settings, options)
     this.renderSecrets(view)
     this.renderNotices(view)
+    void this.autostart.refresh()
     void this.usage.refresh()
     this.protection.textContent = view.secretProtection.description
   }
