@@ -1,9 +1,8 @@
-import { homedir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { usageCsv } from '../src/main/services/usage/usage-csv'
 import { readUsageFromDataDir, UsageReadError } from '../src/main/services/usage/usage-file-reader'
-import { statSync } from 'node:fs'
+import { webHostDataDir } from '../src/main/web/data-dir'
 
 /**
  * `npm run -s usage -- --data-dir DIR [--csv] [--days N]`: the usage ledger's figures per local day, as JSON
@@ -12,8 +11,6 @@ import { statSync } from 'node:fs'
  */
 
 const USAGE = 'Usage: npm run -s usage -- [--data-dir DIR] [--csv] [--days N (1-366, default 30)]'
-/** The web host's default (src/main/web/cli.ts); the Electron app keeps its data in its own userData folder. */
-const WEB_HOST_DATA_DIR = join(homedir(), '.config', 'avatar-kiosk', 'web-host')
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`)
@@ -38,12 +35,10 @@ async function main(): Promise<void> {
   const days = Number(args.days)
   if (!/^\d+$/.test(args.days) || days < 1 || days > 366)
     fail(`--days must be a whole number 1-366.\n${USAGE}`)
-  let dataDir = args['data-dir']
-  if (dataDir === undefined) {
-    dataDir = WEB_HOST_DATA_DIR
+  // Without --data-dir, the web host's default; the Electron app keeps its data in its own userData folder.
+  const dataDir = webHostDataDir(args['data-dir'])
+  if (args['data-dir'] === undefined)
     process.stderr.write(`No --data-dir: reading the web host's default data folder ${dataDir}\n`)
-  }
-  dataDir = resolve(dataDir)
   let isFolder = false
   try {
     isFolder = statSync(dataDir).isDirectory()
