@@ -63,6 +63,7 @@ test.describe.serial('usage ledger', () => {
       },
     )
     const printed = JSON.parse(stdout) as PrintedUsage
+    test.info().annotations.push({ type: 'usage totals', description: JSON.stringify(printed.totals) })
     expect(printed.days).toHaveLength(2)
     expect(printed.totals.sessions).toBe(1)
     expect(printed.totals.sessionMinutes).toBeGreaterThan(0.05)
