@@ -84,7 +84,7 @@ function settings(patch: (draft: Settings) => void = () => {}): Settings {
 }
 
 describe('liveNoticeTexts', () => {
-  const asleepStates: NoticeState[] = ['attract', 'closed', 'budget']
+  const asleepStates: NoticeState[] = ['starting', 'attract', 'closed', 'budget']
   const stageStates: NoticeState[] = ['waking', 'live', 'sleeping']
 
   it.each(asleepStates)('leaves the stage corner empty in %s (the sleep screen has its own)', (state) => {

@@ -1,5 +1,6 @@
 import type { Settings } from '../../../shared/settings/schema'
 import { effectiveConversationMode, type ConversationMode } from '../conversation/conversation-mode'
+import type { PresenceState } from './presence-controller'
 import { privacyLine } from './privacy-line'
 
 /**
@@ -7,8 +8,8 @@ import { privacyLine } from './privacy-line'
  * microphone and camera are used for. The attract screen shows the same two lines at its own size.
  */
 
-/** Where the kiosk is with its visitors (the presence controller's states, which this mirrors). */
-export type NoticeState = 'attract' | 'waking' | 'live' | 'sleeping' | 'closed' | 'budget'
+/** Where the kiosk is with its visitors: the presence controller's states. */
+export type NoticeState = PresenceState
 
 /** The states in which the stage, not a sleep screen, is what visitors see. */
 const STAGE_STATES: ReadonlySet<NoticeState> = new Set(['waking', 'live', 'sleeping'])
