@@ -7,6 +7,8 @@ const BENCHES = {
   conversation: () => import('./conversation'),
   chroma: () => import('./chroma'),
   sandbox: () => import('./sandbox'),
+  attract: () => import('./attract'),
+  presence: () => import('./presence'),
 } as const
 
 type BenchName = keyof typeof BENCHES

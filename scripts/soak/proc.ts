@@ -42,6 +42,23 @@ function parentsNow(): Map<number, number> {
   return parents
 }
 
+/** User plus system CPU ticks (1/100 s on Linux) from the text of /proc/<pid>/stat. */
+export function parseCpuTicks(stat: string): number | undefined {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const ticks = Number(fields[11]) + Number(fields[12])
+  return Number.isFinite(ticks) ? ticks : undefined
+}
+
+/** CPU ticks so far of a process and its live descendants (a browser and all its helper processes). */
+export function treeCpuTicks(pid: number): number {
+  let ticks = 0
+  for (const member of descendantsOf(pid, parentsNow())) {
+    const stat = readOrUndefined(`/proc/${member}/stat`)
+    ticks += (stat === undefined ? undefined : parseCpuTicks(stat)) ?? 0
+  }
+  return ticks
+}
+
 /** RSS in MB of a process and its children (the sandbox's ffmpeg and espeak-ng count as its memory). */
 export function treeRssMb(pid: number): number {
   let kb = 0

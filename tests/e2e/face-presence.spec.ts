@@ -57,7 +57,7 @@ test.describe.serial('face presence', () => {
   }
 
   test('wakes for a face, from weights served by our own origin, and releases the camera on stop', async () => {
-    test.setTimeout(40_000)
+    test.setTimeout(90_000)
     const { browser, page, errors } = await openHarness('face')
     try {
       const servedBytes = await page.evaluate(async () => {
@@ -67,7 +67,11 @@ test.describe.serial('face presence', () => {
       const shippedBin = faceDetectorModelFiles(ROOT).find((file) => file.endsWith('.bin'))
       expect(servedBytes).toBe(statSync(shippedBin ?? '').size)
 
+      const starting = Date.now()
       await page.evaluate(() => window.presenceHarness.start({ fps: 3 }))
+      console.log(
+        `started in ${Date.now() - starting} ms, backend: ${await page.evaluate(() => window.presenceHarness.backend)}`,
+      )
       await expect
         .poll(() => page.evaluate(() => window.presenceHarness.events), { timeout: 15_000 })
         .toContainEqual(expect.objectContaining({ seen: true }))
@@ -82,8 +86,10 @@ test.describe.serial('face presence', () => {
       for (const frame of faces) expect(frame.score).toBeGreaterThanOrEqual(0.5)
       expect(harness.events[0]).toMatchObject({ seen: true })
 
+      const stopping = Date.now()
       await page.evaluate(() => window.presenceHarness.stop())
       expect(await page.evaluate(() => window.presenceHarness.cameraStopped())).toBe(true)
+      console.log(`stopped in ${Date.now() - stopping} ms`)
       expect(errors).toEqual([])
     } finally {
       await browser.close()
@@ -91,7 +97,7 @@ test.describe.serial('face presence', () => {
   })
 
   test('never wakes for the empty scene over 5 s of frames', async () => {
-    test.setTimeout(50_000)
+    test.setTimeout(90_000)
     const { browser, page, errors } = await openHarness('empty')
     try {
       await page.evaluate(() => window.presenceHarness.start({ fps: 3 }))

@@ -307,7 +307,7 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
         path: 'attract.wake.camera',
         label: 'Wake when a face is seen',
         kind: 'checkbox',
-        hint: 'A face detector on this computer looks at a few camera frames a second; no picture is stored or sent',
+        hint: 'Turns the camera on: a face detector on this computer looks at about 3 frames a second and wakes the kiosk when someone faces it; no picture is stored, shown or sent, and the kiosk may use the camera only while this is ticked',
       },
       {
         path: 'attract.screen.kind',

@@ -28,6 +28,8 @@ export interface FacePresence {
   stop(): void
   /** The camera stream, for a diagnostics preview; it stops with `stop()`. */
   readonly stream: MediaStream
+  /** The TensorFlow.js backend the detector runs on: 'webgl' (GPU) or 'cpu'. */
+  readonly backend: string
 }
 
 export const FACE_PRESENCE_DEFAULTS = {
@@ -36,8 +38,11 @@ export const FACE_PRESENCE_DEFAULTS = {
   /** Two frames in a row, about 0.3-0.7 s at 3 fps: one stray detection does not wake the kiosk. */
   framesToSee: 2,
   goneAfterMs: 3000,
-  /** Loading the detector in the worker (about 200 kB of weights, from our own origin). */
-  readyTimeoutMs: 20_000,
+  /**
+   * Loading the detector in the worker: about 200 kB of weights from our own origin, then one warm-up detection,
+   * in which WebGL compiles its shaders (seconds with a software renderer on a busy machine).
+   */
+  readyTimeoutMs: 60_000,
 } as const
 
 /** The detector's files are copied into `face/` at build (electron.vite.config.ts); absolute, as for the VAD. */
@@ -55,12 +60,12 @@ function validScore(score: number): number {
   return score
 }
 
-function startWorker(minScore: number, log: Log): Promise<Worker> {
+function startWorker(minScore: number, log: Log): Promise<{ worker: Worker; backend: string }> {
   const worker = new Worker(new URL('./face-worker.ts', import.meta.url), {
     type: 'module',
     name: 'face-presence',
   })
-  return new Promise<Worker>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const fail = (error: Error) => {
       clearTimeout(timer)
       worker.terminate()
@@ -81,7 +86,7 @@ function startWorker(minScore: number, log: Log): Promise<Worker> {
       if (reply.data.type === 'ready') {
         clearTimeout(timer)
         log('info', 'face detector ready', { backend: reply.data.backend })
-        resolve(worker)
+        resolve({ worker, backend: reply.data.backend })
       }
     }
     const init: FaceWorkerRequest = { type: 'init', modelUrl: modelUrl(), minScore }
@@ -111,9 +116,10 @@ export async function startFacePresence(options: FacePresenceOptions): Promise<F
   const stream = await openCamera()
   const stopCamera = () => stream.getTracks().forEach((track) => track.stop())
   let worker: Worker
+  let backend: string
   let video: HTMLVideoElement
   try {
-    ;[worker, video] = await Promise.all([startWorker(minScore, log), playHidden(stream)])
+    ;[{ worker, backend }, video] = await Promise.all([startWorker(minScore, log), playHidden(stream)])
   } catch (error) {
     stopCamera()
     throw error
@@ -180,10 +186,11 @@ export async function startFacePresence(options: FacePresenceOptions): Promise<F
       if (!stopped) log('error', 'the camera stopped', { label: track.label })
     })
   }
-  log('info', 'face presence started', { fps, minScore })
+  log('info', 'face presence started', { fps, minScore, backend })
 
   return {
     stream,
+    backend,
     stop() {
       if (stopped) return
       stopped = true

@@ -4,13 +4,15 @@ import { FaceWorkerRequestSchema, type FaceWorkerReply, type FaceWorkerRequest }
 
 /**
  * The camera-wake face detector, off the page's thread: face-api's tiny face detector (weights from our own
- * origin, shipped in the @vladmandic/face-api npm package) on TensorFlow.js's CPU backend. It answers "face or
- * no face" per frame and forgets the frame at once: the bitmap is closed and no pixels are kept or sent.
+ * origin, shipped in the @vladmandic/face-api npm package) on TensorFlow.js. It answers "face or no face" per
+ * frame and forgets the frame at once: the bitmap is closed and no pixels are kept or sent.
  *
- * Why the CPU backend: it is plain JavaScript, so it needs nothing from the CSP (no eval, no WebAssembly, no
- * extra files) and it leaves the GPU to the avatar's compositor; the tiny detector on a 320x240 frame is cheap
- * enough for a few frames per second (see `npm run bench -- presence`).
+ * Backends, in order: WebGL on an OffscreenCanvas (the kiosk's GPU; a few ms a frame), else the CPU backend
+ * (plain JavaScript, far slower but works everywhere). Neither needs anything from the CSP: no eval, no
+ * WebAssembly, no files beyond the weights. face-api's WebAssembly backend would need binaries its package
+ * does not ship. See `npm run bench -- presence` for the cost.
  */
+const BACKENDS = ['webgl', 'cpu'] as const
 
 // zod compiles parsers with `new Function` unless told not to; the kiosk's CSP forbids eval in workers too.
 z.config({ jitless: true })
@@ -82,10 +84,36 @@ function installWorkerEnvironment(): void {
   })
 }
 
+/** The first backend that starts: setBackend resolves false (or throws) when one cannot initialise here. */
+async function startBackend(): Promise<void> {
+  const failures: string[] = []
+  for (const backend of BACKENDS) {
+    try {
+      if (await tf.setBackend(backend)) {
+        await tf.ready()
+        return
+      }
+      failures.push(`${backend}: did not start`)
+    } catch (error) {
+      failures.push(`${backend}: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  throw new Error(`no TensorFlow.js backend started (${failures.join('; ')})`)
+}
+
+/** One detection on a blank frame: WebGL compiles its shaders on first use, which must not delay a wake. */
+async function warmUp(): Promise<void> {
+  const blank = tf.zeros([240, 320, 3]) as Parameters<typeof faceapi.nets.tinyFaceDetector.locateFaces>[0]
+  try {
+    await faceapi.nets.tinyFaceDetector.locateFaces(blank, { inputSize: INPUT_SIZE, scoreThreshold: 0.5 })
+  } finally {
+    ;(blank as { dispose(): void }).dispose()
+  }
+}
+
 async function loadDetector(modelUrl: string): Promise<void> {
   installWorkerEnvironment()
-  if (!(await tf.setBackend('cpu'))) throw new Error('TensorFlow.js CPU backend did not start')
-  await tf.ready()
+  await startBackend()
   // Our own loading: face-api's loadFromUri mangles non-http URLs such as the kiosk's app:// origin.
   const base = modelUrl.endsWith('/') ? modelUrl : `${modelUrl}/`
   const response = await fetch(new URL(`${MODEL_NAME}-weights_manifest.json`, base))
@@ -93,6 +121,7 @@ async function loadDetector(modelUrl: string): Promise<void> {
   const manifest = WeightsManifestSchema.parse(await response.json())
   const weights = await tf.io.loadWeights(manifest, base)
   faceapi.nets.tinyFaceDetector.loadFromWeightMap(weights)
+  await warmUp()
 }
 
 async function detect(

@@ -24,6 +24,8 @@ export interface PresenceHarness {
   stop(): void
   /** Whether every camera track has ended (after stop). */
   cameraStopped(): boolean
+  /** The detector's TensorFlow.js backend, once started. */
+  backend?: string
   events: PresenceEvent[]
   frames: FaceFrameResult[]
   logs: string[]
@@ -48,6 +50,7 @@ const harness: PresenceHarness = {
         harness.logs.push(`${level} ${message} ${JSON.stringify(context ?? {})}`),
     })
     lastStream = presence.stream
+    harness.backend = presence.backend
   },
   async openCameraOnly() {
     const stream = await openCamera()
