@@ -7,7 +7,6 @@ const BENCHES = {
   conversation: () => import('./conversation'),
   chroma: () => import('./chroma'),
   sandbox: () => import('./sandbox'),
-  attract: () => import('./attract'),
   presence: () => import('./presence'),
 } as const
 
