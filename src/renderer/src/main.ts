@@ -6,6 +6,8 @@ import { isWithinOpeningHours, nextScheduleChange } from '../../shared/schedule/
 import type { ScheduleSettings } from '../../shared/settings/operations'
 import { AdminPanel } from './admin/admin-panel'
 import { AttractScreen } from './attract/attract-screen'
+import { CameraWatch } from './attract/camera-watch'
+import { LiveNotices, type NoticeState } from './attract/notices'
 import { PresenceController, type ScheduleGate } from './attract/presence-controller'
 import { sessionUsageEvent } from './attract/session-usage'
 import { startVoiceWake } from './attract/voice-wake'
@@ -14,6 +16,7 @@ import { installAdminGesture } from './admin/admin-gesture'
 import { call, connectBridge } from './bridge'
 import { Conversation } from './conversation/conversation'
 import type { Log } from './log'
+import { startFacePresence } from './presence/face-presence'
 import { createLazyProvider } from './provider/lazy-provider'
 import { browserNetworkStatus } from './session/network-status'
 import { SessionController } from './session/session-controller'
@@ -105,6 +108,17 @@ const attractRoot = document.getElementById('attract-root') as HTMLElement
 const attractScreen = new AttractScreen(attractRoot, {
   resolveMediaUrl: (name) => `./media/backgrounds/${encodeURIComponent(name)}`,
 })
+const liveNotices = new LiveNotices(document.getElementById('stage') as HTMLElement)
+/**
+ * The AI notice and privacy line in the stage's corner. Both modes listen to the visitor while on stage; the
+ * camera watch keeps looking while live whenever camera wake is on.
+ */
+function updateLiveNotices(state: NoticeState): void {
+  if (!settingsView) return
+  const { attract } = settingsView.settings
+  const cameraInUse = attract.enabled && attract.wake.camera
+  liveNotices.update({ state, settings: settingsView.settings, micInUse: true, cameraInUse })
+}
 const wakeSources = new WakeSources({
   startVoice: (onPresence) =>
     startVoiceWake({
@@ -112,9 +126,13 @@ const wakeSources = new WakeSources({
       onSpeechStart: onPresence,
       onProblem: (error) => log('warn', 'voice wake did not stop cleanly', { error: String(error) }),
     }),
-  // Seam for the on-device face detector (src/renderer/src/presence/face-presence.ts) once it is in the build.
-  startCamera: undefined,
   onWake: (source) => presence.wake(source),
+  log,
+})
+const cameraWatch = new CameraWatch({
+  start: startFacePresence,
+  onSeen: () => presence.wake('camera'),
+  onFace: () => presence.activity(),
   log,
 })
 /** When a session should exist: attract mode, opening hours and the daily budget decide. */
@@ -145,6 +163,7 @@ const presence = new PresenceController({
   schedule: () => scheduleGate(settingsView?.settings.schedule),
   onStateChange: (state) => {
     document.documentElement.dataset.presenceState = state
+    updateLiveNotices(state)
   },
   mark: (name) => performance.mark(name),
 })
@@ -269,7 +288,9 @@ function apply(next: SettingsView): void {
     return
   }
   presence.apply(next.settings.attract)
+  cameraWatch.setEnabled(next.settings.attract.enabled && next.settings.attract.wake.camera)
   const asleep = presence.state
+  updateLiveNotices(asleep)
   if (previous && (asleep === 'attract' || asleep === 'closed' || asleep === 'budget'))
     attractScreen.show(asleep, next.settings)
   if (previous && JSON.stringify(previous.settings.schedule) !== JSON.stringify(next.settings.schedule))

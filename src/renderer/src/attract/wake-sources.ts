@@ -8,15 +8,14 @@ export interface Detector {
 
 export interface WakeSourcesDeps {
   startVoice(onPresence: () => void): Promise<Detector>
-  /** Undefined while this build has no camera detector: the camera setting then wakes nothing (and says so). */
-  startCamera: ((onPresence: () => void) => Promise<Detector>) | undefined
-  onWake(source: 'voice' | 'camera'): void
+  onWake(source: 'voice'): void
   log: Log
 }
 
 /**
- * The detectors that listen and look for a visitor while the attract screen shows (touch needs none). Only
- * those the settings turn on run, and none run while a session is wanted: a live session has its own ears.
+ * The detectors that listen for a visitor while the attract screen shows (touch needs none; the camera has its
+ * own watch, see camera-watch.ts). They run only when the settings turn them on, and not while a session is
+ * wanted: a live session has its own ears.
  */
 export class WakeSources {
   private running: Promise<Detector | undefined>[] = []
@@ -25,16 +24,11 @@ export class WakeSources {
   constructor(private readonly deps: WakeSourcesDeps) {}
 
   arm(wake: Record<WakeSource, boolean>): void {
-    const key = `${wake.voice} ${wake.camera}`
+    const key = `${wake.voice}`
     if (this.running.length > 0 && key === this.armedFor) return
     this.disarm()
     this.armedFor = key
     if (wake.voice) this.running.push(this.launch('voice', this.deps.startVoice))
-    if (wake.camera) {
-      if (this.deps.startCamera) this.running.push(this.launch('camera', this.deps.startCamera))
-      else
-        this.deps.log('warn', 'camera wake is on, but this build has no face detector; touch and voice wake')
-    }
   }
 
   disarm(): void {
@@ -45,7 +39,7 @@ export class WakeSources {
   }
 
   private launch(
-    source: 'voice' | 'camera',
+    source: 'voice',
     start: (onPresence: () => void) => Promise<Detector>,
   ): Promise<Detector | undefined> {
     return start(() => this.deps.onWake(source)).catch((error: unknown) => {
