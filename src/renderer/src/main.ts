@@ -6,6 +6,7 @@ import { isWithinOpeningHours, nextScheduleChange } from '../../shared/schedule/
 import type { ScheduleSettings } from '../../shared/settings/operations'
 import { AdminPanel } from './admin/admin-panel'
 import { AttractScreen } from './attract/attract-screen'
+import { CameraWatch } from './attract/camera-watch'
 import { LiveNotices, type NoticeState } from './attract/notices'
 import { PresenceController, type ScheduleGate } from './attract/presence-controller'
 import { sessionUsageEvent } from './attract/session-usage'
@@ -15,6 +16,7 @@ import { installAdminGesture } from './admin/admin-gesture'
 import { call, connectBridge } from './bridge'
 import { Conversation } from './conversation/conversation'
 import type { Log } from './log'
+import { startFacePresence } from './presence/face-presence'
 import { createLazyProvider } from './provider/lazy-provider'
 import { browserNetworkStatus } from './session/network-status'
 import { SessionController } from './session/session-controller'
@@ -124,9 +126,13 @@ const wakeSources = new WakeSources({
       onSpeechStart: onPresence,
       onProblem: (error) => log('warn', 'voice wake did not stop cleanly', { error: String(error) }),
     }),
-  // Seam for the on-device face detector (src/renderer/src/presence/face-presence.ts) once it is in the build.
-  startCamera: undefined,
   onWake: (source) => presence.wake(source),
+  log,
+})
+const cameraWatch = new CameraWatch({
+  start: startFacePresence,
+  onSeen: () => presence.wake('camera'),
+  onFace: () => presence.activity(),
   log,
 })
 /** When a session should exist: attract mode, opening hours and the daily budget decide. */
@@ -282,6 +288,7 @@ function apply(next: SettingsView): void {
     return
   }
   presence.apply(next.settings.attract)
+  cameraWatch.setEnabled(next.settings.attract.enabled && next.settings.attract.wake.camera)
   const asleep = presence.state
   updateLiveNotices(asleep)
   if (previous && (asleep === 'attract' || asleep === 'closed' || asleep === 'budget'))
