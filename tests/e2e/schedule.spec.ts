@@ -142,6 +142,12 @@ test.describe.serial('opening hours', () => {
     await expect(page.locator('html')).toHaveAttribute('data-attract', 'off', { timeout: 5_000 })
     await waitForLive(page, 15_000)
     expect(openSessions(kiosk.sandbox)).toHaveLength(1)
+    // Live, the AI notice and the privacy line sit discreetly in a corner of the stage.
+    const corner = page.locator('.live-notices')
+    await expect(corner.locator('.live-notices__ai')).toHaveText('You are talking to an AI avatar.')
+    await expect(corner.locator('.live-notices__privacy')).toHaveText(
+      'Your speech goes to the avatar service so that it can answer. Nothing is stored on this kiosk.',
+    )
   })
 })
 
