@@ -79,7 +79,10 @@ async function start(): Promise<void> {
 
   await services.provider.prepare()
   Menu.setApplicationMenu(null)
-  installPermissionHandlers(session.defaultSession)
+  // Camera wake asks for video; it is granted only while the operator has it switched on.
+  installPermissionHandlers(session.defaultSession, {
+    cameraAllowed: () => services.settings.get().attract.wake.camera,
+  })
   installProviderCors(session.defaultSession, () => services.provider.corsOrigin())
   serveAppProtocol(join(import.meta.dirname, '../renderer'), services.media, async () =>
     buildRendererCsp(services.provider.cspInput()),
