@@ -7,6 +7,7 @@ const BENCHES = {
   conversation: () => import('./conversation'),
   chroma: () => import('./chroma'),
   sandbox: () => import('./sandbox'),
+  attract: () => import('./attract'),
   presence: () => import('./presence'),
 } as const
 

@@ -14,6 +14,8 @@ export interface WakeTiming {
  * screen has none), so a previous session's frames never count.
  */
 export async function watchWake(page: Page, timeoutMs = 20_000): Promise<() => Promise<WakeTiming>> {
+  // tsx (the benches) names inner functions with an `__name` helper the page lacks; Playwright's runner does not.
+  await page.evaluate('globalThis.__name ??= (fn) => fn')
   await page.evaluate((timeout) => {
     const state = { firstFrameAt: Number.NaN, greetingAudioAt: Number.NaN, done: false }
     const watch = window as unknown as { __wakeTiming?: typeof state }
