@@ -39,7 +39,19 @@ function refusal(run: () => unknown): ProvisioningError {
 describe('a provisioning file with wrong values', () => {
   it('walks a field of every section, background variants included', () => {
     const sections = new Set(leaves.map((leaf) => leaf.path[0]))
-    expect([...sections].sort()).toEqual(['avatar', 'conversation', 'display', 'llm', 'provider', 'session'])
+    expect([...sections].sort()).toEqual([
+      'attract',
+      'avatar',
+      'budget',
+      'conversation',
+      'display',
+      'llm',
+      'notices',
+      'provider',
+      'schedule',
+      'session',
+      'usage',
+    ])
     const paths = leaves.map((leaf) => leaf.path.join('.'))
     expect(paths).toEqual(
       expect.arrayContaining([
@@ -49,6 +61,10 @@ describe('a provisioning file with wrong values', () => {
         'display.background.type',
         'display.background.value',
         'display.placement.portrait.crop.left',
+        'attract.wake.camera',
+        'schedule.openingHours',
+        'budget.dailyMinutes',
+        'usage.rates.liveavatarLite',
       ]),
     )
     expect(leaves.length).toBeGreaterThan(70)
