@@ -44,7 +44,15 @@ async function reloadThroughHost(): Promise<void> {
   const answer = await call(bridge, 'reloadPage').catch(() => ({ reloadedBy: 'page' as const }))
   if (answer.reloadedBy === 'page') window.location.reload()
 }
-const admin = new AdminPanel(bridge, reloadIfPending)
+const TEST_SENTENCE = 'This is a test of the kiosk’s voice. If you can hear me, the speaker works.'
+const admin = new AdminPanel(bridge, reloadIfPending, {
+  // The diagnostics page's "say a test sentence": only a live avatar can speak it.
+  sayTestSentence: async () => {
+    if (controller.snapshot.state !== 'live') return false
+    conversation.sayLine(TEST_SENTENCE)
+    return true
+  },
+})
 installAdminGesture(() => void admin.open())
 
 const log: Log = (level, message, context) => {
