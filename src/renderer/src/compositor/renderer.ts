@@ -35,9 +35,9 @@ function probeRenderer(): string {
  */
 export function chooseBackend(setting: ChromaRenderer): Backend {
   if (setting === 'gpu') return { kind: 'gpu', renderer: '', reason: 'keying on the GPU' }
-  if (setting === 'cpu')
-    return { kind: 'cpu', renderer: '', reason: 'keying on the CPU (set in the settings)' }
+  // Probed even when forced, for the log: "cpu" on a real GPU is worth knowing about.
   const renderer = probeRenderer()
+  if (setting === 'cpu') return { kind: 'cpu', renderer, reason: 'keying on the CPU (set in the settings)' }
   if (isSoftwareRenderer(renderer)) {
     return { kind: 'cpu', renderer, reason: `keying on the CPU: WebGL is software (${renderer})` }
   }
