@@ -35,6 +35,8 @@ export interface Compositor {
    * The path is chosen once, at creation: a canvas keeps the kind of context it was first given.
    */
   readonly renderer: string
+  /** Frames keyed and drawn so far (the CPU path skips frames that arrive while it is busy). */
+  readonly framesKeyed: number
   /** Applies new settings at once, redrawing the current frame; parts left out stay as they are. */
   update(options: Partial<CompositorOptions>): void
   /**
@@ -86,6 +88,7 @@ export function createCompositor({
   let contextLost = false
   let destroyed = false
   let frameRequest: number | null = null
+  let framesKeyed = 0
 
   const device: Size = { width: 0, height: 0 } // the canvas box, device pixels
   const target: Size = { width: 0, height: 0 } // drawing buffer: device pixels, or fewer (see renderScale)
@@ -234,6 +237,7 @@ export function createCompositor({
     }
     if (options.chromaKey.autoKeyColor && now >= nextPickAt) pickKey(now)
     keyer.draw()
+    framesKeyed += 1
   }
 
   /**
@@ -366,6 +370,9 @@ export function createCompositor({
       return toHexColor(keyInUse())
     },
     renderer,
+    get framesKeyed() {
+      return framesKeyed
+    },
 
     update(next) {
       const wasAuto = options.chromaKey.autoKeyColor
