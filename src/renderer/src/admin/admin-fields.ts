@@ -261,6 +261,7 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
         path: 'display.chromaKey.renderer',
         label: 'Keying runs on',
         kind: 'select',
+        hint: 'Applies when the kiosk next starts',
         options: [
           { value: 'auto', label: 'Automatic: the GPU, or the CPU keyer where WebGL is software' },
           { value: 'gpu', label: 'GPU (WebGL)' },
