@@ -54,6 +54,7 @@ const LUMA = { bt709: { kr: 0.2126, kb: 0.0722 }, bt601: { kr: 0.299, kb: 0.114 
 // As in the shader (keyer.ts): a grey key colour gets a little saturation instead of a division by zero.
 const MIN_KEY_SATURATION = 0.05
 const MIN_SMOOTHNESS = 0.001
+const NO_BYTES = new Uint8Array(0)
 
 function chromaOf(matrix: YuvMatrix, r: number, g: number, b: number): { cb: number; cr: number } {
   const { kr, kb } = LUMA[matrix]
@@ -259,6 +260,15 @@ export function createCpuKeyer(): CpuKeyer {
       cbToG = (-kb * 2 * (1 - kb) * chromaScale) / kg
       crToG = (-kr * 2 * (1 - kr) * chromaScale) / kg
     }
+    // Plain locals for the hot loop: one shape, no union property look-ups per pixel.
+    const isYuv = frame.format === 'I420'
+    const yPlane = isYuv ? frame.y : NO_BYTES
+    const uPlane = isYuv ? frame.u : NO_BYTES
+    const vPlane = isYuv ? frame.v : NO_BYTES
+    const yStride = isYuv ? frame.yStride : 0
+    const uvStride = isYuv ? frame.uvStride : 0
+    const rgba = isYuv ? NO_BYTES : frame.data
+    const rgbaStride = isYuv ? 0 : frame.stride
     const boxLeft = box.left
     const boxRight = Math.min(box.right, width)
     const boxBottom = Math.min(box.bottom, frame.height)
@@ -289,19 +299,19 @@ export function createCpuKeyer(): CpuKeyer {
         let r: number
         let g: number
         let b: number
-        if (frame.format === 'I420') {
-          const luma = ((frame.y[y * frame.yStride + x] ?? 0) - yOffset) * yScale
-          const c = cy * frame.uvStride + cx
-          const cb = (frame.u[c] ?? 128) - 128
-          const cr = (frame.v[c] ?? 128) - 128
+        if (isYuv) {
+          const luma = ((yPlane[y * yStride + x] ?? 0) - yOffset) * yScale
+          const c = cy * uvStride + cx
+          const cb = (uPlane[c] ?? 128) - 128
+          const cr = (vPlane[c] ?? 128) - 128
           r = luma + crToR * cr
           g = luma + cbToG * cb + crToG * cr
           b = luma + cbToB * cb
         } else {
-          const i = y * frame.stride + x * 4
-          r = frame.data[i] ?? 0
-          g = frame.data[i + 1] ?? 0
-          b = frame.data[i + 2] ?? 0
+          const i = y * rgbaStride + x * 4
+          r = rgba[i] ?? 0
+          g = rgba[i + 1] ?? 0
+          b = rgba[i + 2] ?? 0
         }
         // The classic despill: the key's channel is limited to the larger of the other two.
         if (channel === 1) {
