@@ -171,15 +171,32 @@ export function createCpuKeyer(): CpuKeyer {
       const clamped = t <= 0 ? 0 : t >= 1 ? 1 : t
       return clamped * Math.sqrt(clamped)
     }
+    // The box is found in the same pass; erosion below only shrinks the matte, so it stays a bound.
+    let left = cw
+    let right = -1
+    let top = ch
+    let bottom = -1
     for (let cy = 0; cy < ch; cy += 1) {
       const up = (cy > 0 ? cy - 1 : cy) * cw
       const at = cy * cw
       const down = (cy < ch - 1 ? cy + 1 : cy) * cw
+      let first = -1
+      let last = -1
       for (let cx = 0; cx < cw; cx += 1) {
         const d =
           ((smoothed[up + cx] ?? 0) + 2 * (smoothed[at + cx] ?? 0) + (smoothed[down + cx] ?? 0)) * 0.25
-        alpha[at + cx] = toMatte(d)
+        const value = toMatte(d)
+        alpha[at + cx] = value
+        if (value > 0) {
+          if (first < 0) first = cx
+          last = cx
+        }
       }
+      if (first < 0) continue
+      if (first < left) left = first
+      if (last > right) right = last
+      if (top === ch) top = cy
+      bottom = cy
     }
     if (settings.erosion > 0) {
       // The shader erodes by `erosion` source pixels; here a grid step is two of them.
@@ -209,26 +226,6 @@ export function createCpuKeyer(): CpuKeyer {
         }
       }
       alpha.set(smoothed.subarray(0, cw * ch))
-    }
-    let left = cw
-    let right = -1
-    let top = ch
-    let bottom = -1
-    for (let cy = 0; cy < ch; cy += 1) {
-      const at = cy * cw
-      let first = -1
-      let last = -1
-      for (let cx = 0; cx < cw; cx += 1) {
-        if ((alpha[at + cx] ?? 0) > 0) {
-          if (first < 0) first = cx
-          last = cx
-        }
-      }
-      if (first < 0) continue
-      if (first < left) left = first
-      if (last > right) right = last
-      if (top === ch) top = cy
-      bottom = cy
     }
     // In pixels, one grid step wider on each side: the upsampled matte reaches a pixel into the neighbours.
     box.left = Math.max(0, 2 * left - 1)
