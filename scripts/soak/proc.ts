@@ -89,3 +89,25 @@ export function fdCount(pid: number): number {
     return Number.NaN
   }
 }
+
+/** User plus system CPU time in clock ticks from the text of /proc/<pid>/stat (fields 14 and 15). */
+export function parseCpuTicks(stat: string): number | undefined {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const ticks = Number(fields[11]) + Number(fields[12])
+  return Number.isFinite(ticks) ? ticks : undefined
+}
+
+/**
+ * CPU seconds spent so far by every process below `pid` (not `pid` itself): for a test runner, all of the
+ * browser's processes. A process that ended since the last call takes its time with it, so callers compare
+ * two readings taken while the same processes live.
+ */
+export function descendantsCpuSeconds(pid: number, ticksPerSecond: number): number {
+  let ticks = 0
+  for (const member of descendantsOf(pid, parentsNow())) {
+    if (member === pid) continue
+    const stat = readOrUndefined(`/proc/${member}/stat`)
+    ticks += (stat === undefined ? undefined : parseCpuTicks(stat)) ?? 0
+  }
+  return ticks / ticksPerSecond
+}

@@ -25,6 +25,12 @@ export const ChromaKeySettingsSchema = z
     spill: z.number().min(0).max(1).default(1),
     /** Shrinks the matte by this many source pixels, for stubborn green outlines. */
     erosion: z.number().int().min(0).max(8).default(0),
+    /**
+     * Where keying runs. auto: WebGL on a real GPU, but on a software WebGL renderer (SwiftShader, llvmpipe:
+     * a blocklisted driver, a VM, a remote session) the CPU keyer, which costs a fraction of emulated WebGL.
+     * gpu and cpu force one path (support, tests, benchmarks).
+     */
+    renderer: z.enum(['auto', 'gpu', 'cpu']).default('auto'),
   })
   .prefault({})
 
@@ -151,6 +157,7 @@ export const AvatarPlacementSchema = z
   .prefault({})
 
 export type ChromaKeySettings = z.infer<typeof ChromaKeySettingsSchema>
+export type ChromaRenderer = ChromaKeySettings['renderer']
 export type BackgroundSettings = z.infer<typeof BackgroundSettingsSchema>
 export type PlacementBox = z.infer<typeof PlacementBoxSchema>
 export type AvatarPlacement = z.infer<typeof AvatarPlacementSchema>

@@ -20,8 +20,11 @@ describe('chroma key settings', () => {
       smoothness: 0.35,
       spill: 1,
       erosion: 0,
+      renderer: 'auto',
     })
     expect(DEFAULT_CHROMA_KEY.enabled).toBe(true)
+    expect(ChromaKeySettingsSchema.safeParse({ renderer: 'cpu' }).success).toBe(true)
+    expect(ChromaKeySettingsSchema.safeParse({ renderer: 'software' }).success).toBe(false)
   })
 
   it('keeps given values and defaults the rest', () => {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import {
   descendantsOf,
   fdCount,
+  descendantsCpuSeconds,
   ownRssMb,
+  parseCpuTicks,
   parsePpid,
   parseVmRssKb,
   treeRssMb,
@@ -18,6 +20,22 @@ describe('/proc parsing', () => {
   it('finds the parent pid after a command name holding spaces and parentheses', () => {
     expect(parsePpid('4242 (node) S 17 4242 17 0 -1')).toBe(17)
     expect(parsePpid('4243 (Web Content (x)) R 4242 1 1 0')).toBe(4242)
+  })
+
+  it('reads user plus system ticks after a command name holding spaces and parentheses', () => {
+    // Fields 14 (utime) and 15 (stime) of /proc/<pid>/stat; cutime and cstime (16, 17) are not this process's.
+    const stat = '4243 (Web Content (x)) R 4242 1 1 0 -1 4194560 500 0 0 0 120 35 7 9 20 0 1 0 100'
+    expect(parseCpuTicks(stat)).toBe(155)
+    expect(parseCpuTicks('4243 (x) R')).toBeUndefined()
+  })
+
+  it('counts the CPU time of child processes, not its own', async () => {
+    const { spawn } = await import('node:child_process')
+    const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 400; while (Date.now() < end);'])
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const busy = descendantsCpuSeconds(process.pid, 100)
+    await new Promise((resolve) => child.on('exit', resolve))
+    expect(busy).toBeGreaterThan(0.05)
   })
 
   it('collects a process and all its descendants, not its siblings', () => {

@@ -257,6 +257,17 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
       },
       { path: 'display.chromaKey.smoothness', label: 'Edge softness (0–1)', kind: 'number' },
       { path: 'display.chromaKey.spill', label: 'Green spill removal (0–1)', kind: 'number' },
+      {
+        path: 'display.chromaKey.renderer',
+        label: 'Keying runs on',
+        kind: 'select',
+        hint: 'Applies when the kiosk next starts',
+        options: [
+          { value: 'auto', label: 'Automatic: the GPU, or the CPU keyer where WebGL is software' },
+          { value: 'gpu', label: 'GPU (WebGL)' },
+          { value: 'cpu', label: 'CPU' },
+        ],
+      },
       { path: 'display.captions.avatar', label: 'Captions of the avatar', kind: 'checkbox' },
       { path: 'display.captions.visitor', label: 'Captions of the visitor', kind: 'checkbox' },
       { path: 'display.showIndicators', label: 'Listening and speaking indicators', kind: 'checkbox' },

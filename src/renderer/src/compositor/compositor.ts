@@ -1,10 +1,13 @@
 import type { AvatarPlacement, ChromaKeySettings } from '../../../shared/settings/chroma'
 import { parseHexColor, toHexColor, type Rgb } from './color'
+import { createCpuCanvasKeyer, type CpuCanvasKeyer } from './cpu-keyer'
 import { pickKeyColor } from './key-color-picker'
 import { createKeyer, type Keyer } from './keyer'
 import { computePlacement, type Size } from './placement'
+import { chooseBackend } from './renderer'
 
-export type CompositorMode = 'webgl' | 'plain'
+/** webgl: keyed by the WebGL shader; cpu: keyed by the CPU keyer into a 2D canvas; plain: the video as is. */
+export type CompositorMode = 'webgl' | 'cpu' | 'plain'
 
 export interface CompositorOptions {
   chromaKey: ChromaKeySettings
@@ -22,20 +25,23 @@ export interface CompositorInit {
 }
 
 export interface Compositor {
-  /** webgl: the canvas shows the keyed video; plain: the video element itself shows. */
+  /** webgl or cpu: the canvas shows the keyed video; plain: the video element itself shows. */
   readonly mode: CompositorMode
   /** The key colour in use (#rrggbb): the automatic pick, or the configured colour until there is one. */
   readonly keyColor: string
   /**
-   * The WebGL renderer's name, for the log ('' without WebGL2). "SwiftShader" means keying runs on the CPU,
-   * where it costs far more than on any GPU (see scripts/bench/chroma.ts).
+   * The WebGL renderer's name, for the log ('' without WebGL2). A software one (SwiftShader, llvmpipe) makes
+   * the automatic choice key on the CPU instead, where WebGL costs far more (see scripts/bench/chroma.ts).
+   * The path is chosen once, at creation: a canvas keeps the kind of context it was first given.
    */
   readonly renderer: string
+  /** Frames keyed and drawn so far (the CPU path skips frames that arrive while it is busy). */
+  readonly framesKeyed: number
   /** Applies new settings at once, redrawing the current frame; parts left out stay as they are. */
   update(options: Partial<CompositorOptions>): void
   /**
    * Keys and draws one frame now, outside the video's own frame loop (tests, benchmarks, still images).
-   * Returns false in plain mode.
+   * Returns false in plain mode. On the CPU path this reads the source through a 2D canvas, synchronously.
    */
   drawFrame(source: TexImageSource): boolean
   /** Reads the canvas (RGBA, premultiplied, rows bottom-up). Only meaningful in the task that drew. */
@@ -76,10 +82,13 @@ export function createCompositor({
 
   let mode: CompositorMode | null = null
   let keyer: Keyer | null = null
+  let cpuKeyer: CpuCanvasKeyer | null = null
+  let copying = false // a video frame is being copied out for the CPU keyer
   let keyerError: string | null = null
   let contextLost = false
   let destroyed = false
   let frameRequest: number | null = null
+  let framesKeyed = 0
 
   const device: Size = { width: 0, height: 0 } // the canvas box, device pixels
   const target: Size = { width: 0, height: 0 } // drawing buffer: device pixels, or fewer (see renderScale)
@@ -87,9 +96,11 @@ export function createCompositor({
   const frameSize: Size = { width: 0, height: 0 }
   const laidOut: Size = { width: 0, height: 0 } // the frame size the keyer's layout was computed for
 
-  const gl = canvas.getContext('webgl2', CONTEXT_ATTRIBUTES)
+  const backend = chooseBackend(options.chromaKey.renderer)
+  const keyedMode: CompositorMode = backend.kind === 'cpu' ? 'cpu' : 'webgl'
+  const gl = backend.kind === 'gpu' ? canvas.getContext('webgl2', CONTEXT_ATTRIBUTES) : null
   const unavailable =
-    gl === null
+    backend.kind === 'gpu' && gl === null
       ? 'WebGL2 is unavailable'
       : typeof video.requestVideoFrameCallback !== 'function'
         ? 'requestVideoFrameCallback is unavailable'
@@ -97,18 +108,26 @@ export function createCompositor({
 
   const debugInfo = gl?.getExtension('WEBGL_debug_renderer_info') ?? null
   const renderer =
-    gl === null ? '' : String(gl.getParameter(debugInfo?.UNMASKED_RENDERER_WEBGL ?? gl.RENDERER) ?? '')
+    gl === null
+      ? backend.renderer
+      : String(gl.getParameter(debugInfo?.UNMASKED_RENDERER_WEBGL ?? gl.RENDERER) ?? '')
 
   const keyInUse = (): Rgb =>
     options.chromaKey.autoKeyColor && pickedKey !== null ? pickedKey : configuredKey
 
   function buildKeyer(): void {
     keyer = null
+    cpuKeyer = null
     laidOut.width = 0
     laidOut.height = 0
-    if (gl === null) return
+    if (gl === null && backend.kind === 'gpu') return
     try {
-      keyer = createKeyer(gl)
+      if (gl === null) {
+        cpuKeyer = createCpuCanvasKeyer(canvas)
+        keyer = cpuKeyer
+      } else {
+        keyer = createKeyer(gl)
+      }
       keyerError = null
       keyer.setKey(keyInUse(), options.chromaKey)
     } catch (error) {
@@ -203,23 +222,47 @@ export function createCompositor({
     return frameSize.width > 0 && frameSize.height > 0
   }
 
-  /** The per-frame path: no allocations here. */
+  /** The per-frame path: no allocations here (on the GPU path). */
   function keyAndDraw(source: TexImageSource, now: number): boolean {
     if (keyer === null || !frameSizeOf(source)) return false
     keyer.upload(source, frameSize.width, frameSize.height)
+    drawUploaded(keyer, now)
+    return true
+  }
+
+  function drawUploaded(keyer: Keyer, now: number): void {
     if (keyer.frameWidth !== laidOut.width || keyer.frameHeight !== laidOut.height) {
       layOutKeyer()
       nextPickAt = 0
     }
     if (options.chromaKey.autoKeyColor && now >= nextPickAt) pickKey(now)
     keyer.draw()
-    return true
+    framesKeyed += 1
+  }
+
+  /**
+   * The CPU path copies the decoded planes out asynchronously; a frame that arrives meanwhile is skipped
+   * rather than queued, so a slow machine shows fewer frames instead of falling behind.
+   */
+  function keyVideoOnCpu(target: CpuCanvasKeyer, now: number): void {
+    if (copying) return
+    copying = true
+    void target
+      .uploadVideo(video)
+      .then((copied) => {
+        if (copied && cpuKeyer === target && mode === 'cpu') drawUploaded(target, now)
+      })
+      .catch(() => undefined) // a frame that cannot be copied is skipped; the next one tries again
+      .finally(() => {
+        copying = false
+      })
   }
 
   const onVideoFrame = (now: DOMHighResTimeStamp): void => {
     frameRequest = null
-    if (mode !== 'webgl') return
-    keyAndDraw(video, now)
+    if (mode !== keyedMode) return
+    if (cpuKeyer !== null) keyVideoOnCpu(cpuKeyer, now)
+    else keyAndDraw(video, now)
     frameRequest = video.requestVideoFrameCallback(onVideoFrame)
   }
 
@@ -232,12 +275,12 @@ export function createCompositor({
     return null
   }
 
-  function syncMode(webglReason: string): void {
+  function syncMode(keyedReason: string): void {
     const reason = plainReason()
-    const next: CompositorMode = reason === null ? 'webgl' : 'plain'
-    if (next === 'webgl') {
+    const next: CompositorMode = reason === null ? keyedMode : 'plain'
+    if (next !== 'plain') {
       // Fill the canvas before it is shown, so switching never flashes an empty stage.
-      if (mode !== 'webgl' && video.readyState >= HAVE_CURRENT_DATA) keyAndDraw(video, performance.now())
+      if (mode !== next && video.readyState >= HAVE_CURRENT_DATA) keyAndDraw(video, performance.now())
       if (frameRequest === null) frameRequest = video.requestVideoFrameCallback(onVideoFrame)
     } else if (frameRequest !== null) {
       video.cancelVideoFrameCallback(frameRequest)
@@ -246,13 +289,13 @@ export function createCompositor({
     if (next === mode) return
     mode = next
     // visibility, not display: a hidden video keeps decoding and delivering frame callbacks.
-    canvas.style.visibility = next === 'webgl' ? '' : 'hidden'
-    video.style.visibility = next === 'webgl' ? 'hidden' : ''
-    onModeChange?.(next, reason ?? webglReason)
+    canvas.style.visibility = next === 'plain' ? 'hidden' : ''
+    video.style.visibility = next === 'plain' ? '' : 'hidden'
+    onModeChange?.(next, reason ?? keyedReason)
   }
 
   function redraw(): void {
-    if (mode === 'webgl' && keyer !== null) keyer.draw()
+    if (mode === keyedMode && keyer !== null) keyer.draw()
   }
 
   function measure(cssWidth: number, cssHeight: number, deviceWidth: number, deviceHeight: number): void {
@@ -289,6 +332,7 @@ export function createCompositor({
     event.preventDefault()
     contextLost = true
     keyer = null
+    cpuKeyer = null
     syncMode('')
   }
   const onContextRestored = (): void => {
@@ -316,7 +360,7 @@ export function createCompositor({
     Math.round(rect.height * devicePixelRatio),
   )
   if (unavailable === null) buildKeyer()
-  syncMode('keying on the GPU')
+  syncMode(backend.reason)
 
   return {
     get mode() {
@@ -326,6 +370,9 @@ export function createCompositor({
       return toHexColor(keyInUse())
     },
     renderer,
+    get framesKeyed() {
+      return framesKeyed
+    },
 
     update(next) {
       const wasAuto = options.chromaKey.autoKeyColor
@@ -340,14 +387,12 @@ export function createCompositor({
     },
 
     drawFrame(source) {
-      return mode === 'webgl' && keyAndDraw(source, performance.now())
+      return mode === keyedMode && keyAndDraw(source, performance.now())
     },
 
     readPixels(x, y, width, height, out) {
-      if (gl === null || mode !== 'webgl') return false
-      gl.bindFramebuffer(gl.FRAMEBUFFER, null)
-      gl.readPixels(x, y, width, height, gl.RGBA, gl.UNSIGNED_BYTE, out)
-      return !gl.isContextLost()
+      if (keyer === null || mode !== keyedMode) return false
+      return keyer.readPixels(x, y, width, height, out)
     },
 
     destroy() {
@@ -361,6 +406,7 @@ export function createCompositor({
       video.removeEventListener('resize', onVideoResize)
       keyer?.dispose()
       keyer = null
+      cpuKeyer = null
     },
   }
 }

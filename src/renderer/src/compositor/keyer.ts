@@ -25,6 +25,8 @@ export interface Keyer {
    * automatic key colour. Returns the number of pixels read; `out` must hold 2 * (width + height) pixels.
    */
   readBorder(out: Uint8Array, inset: number): number
+  /** Reads the drawing buffer (RGBA, premultiplied, rows bottom-up), as gl.readPixels does. */
+  readPixels(x: number, y: number, width: number, height: number, out: Uint8Array): boolean
   dispose(): void
 }
 
@@ -227,6 +229,12 @@ export function createKeyer(gl: WebGL2RenderingContext): Keyer {
       }
       gl.bindFramebuffer(gl.FRAMEBUFFER, null)
       return read
+    },
+
+    readPixels(x, y, width, height, out) {
+      gl.bindFramebuffer(gl.FRAMEBUFFER, null)
+      gl.readPixels(x, y, width, height, gl.RGBA, gl.UNSIGNED_BYTE, out)
+      return !gl.isContextLost()
     },
 
     dispose() {

@@ -79,7 +79,11 @@ export async function runChromaBench(input: BenchInput): Promise<BenchResult> {
   const compositor = createCompositor({
     video: idleVideo,
     canvas: keyedCanvas,
-    options: { chromaKey: ChromaKeySettingsSchema.parse({}), placement: AvatarPlacementSchema.parse({}) },
+    // These per-frame figures have always timed the WebGL path; the CPU keyer is measured by startLoad.
+    options: {
+      chromaKey: ChromaKeySettingsSchema.parse({ renderer: 'gpu' }),
+      placement: AvatarPlacementSchema.parse({}),
+    },
   })
   if (compositor.mode !== 'webgl') throw new Error('the compositor is not running on WebGL2 here')
   const pixel = new Uint8Array(4)
@@ -151,4 +155,130 @@ export async function runChromaBench(input: BenchInput): Promise<BenchResult> {
     baselineSamples: timings.baseline.length,
     renderer,
   }
+}
+
+export type LoadMethod = 'video' | 'demo' | 'ours' | 'oursGpu'
+
+export interface LoadInput {
+  videoUrl: string
+  /**
+   * video: the video playing, hidden, and nothing else (the floor every method stands on); demo: the HeyGen
+   * demo's loop on every new frame into a visible canvas; ours: the compositor as the app runs it (automatic
+   * path); oursGpu: the compositor forced onto WebGL.
+   */
+  method: LoadMethod
+}
+
+export interface LoadStarted {
+  width: number
+  height: number
+  /** The compositor's mode ('' for video and demo). */
+  mode: string
+  renderer: string
+}
+
+let load: { frames: number; stop: () => void } | null = null
+
+/**
+ * Starts one method on a looping video, as the stage lays it out (background layer, then the keyed canvas
+ * the size of the video on top), and leaves it running until stopLoad. The bench reads the browser's CPU
+ * time from /proc meanwhile: every process counts, the GPU process too, where WebGL really runs.
+ */
+export async function startLoad(input: LoadInput): Promise<LoadStarted> {
+  stopLoad()
+  const video = document.createElement('video')
+  video.muted = true
+  video.loop = true
+  video.playsInline = true
+  video.src = input.videoUrl
+  await video.play()
+  await new Promise<void>((resolve) => video.requestVideoFrameCallback(() => resolve()))
+  const width = video.videoWidth
+  const height = video.videoHeight
+  const root = document.createElement('div')
+  root.style.position = 'relative'
+  root.style.width = `${width}px`
+  root.style.height = `${height}px`
+  root.style.background = 'radial-gradient(ellipse at 50% 30%, #1f4058 0%, #0b1d2a 75%)'
+  const canvas = document.createElement('canvas')
+  for (const element of [video, canvas]) {
+    element.style.position = 'absolute'
+    element.style.left = '0'
+    element.style.top = '0'
+    element.style.width = `${width}px`
+    element.style.height = `${height}px`
+  }
+  root.append(video, canvas)
+  document.body.append(root)
+  const state = { frames: 0, stop: () => undefined as void }
+  let request = 0
+  const count = (): void => {
+    state.frames += 1
+    request = video.requestVideoFrameCallback(count)
+  }
+  let started: LoadStarted = { width, height, mode: '', renderer: '' }
+  if (input.method === 'video') {
+    video.style.visibility = 'hidden'
+    request = video.requestVideoFrameCallback(count)
+    state.stop = () => video.cancelVideoFrameCallback(request)
+  } else if (input.method === 'demo') {
+    video.style.visibility = 'hidden'
+    canvas.width = width
+    canvas.height = height
+    const context = canvas.getContext('2d', { willReadFrequently: true })
+    if (context === null) throw new Error('no 2d context')
+    const demo = (): void => {
+      context.drawImage(video, 0, 0, width, height)
+      const frame = context.getImageData(0, 0, width, height)
+      const data = frame.data
+      for (let i = 0; i < data.length; i += 4) {
+        const r = data[i] ?? 0
+        const g = data[i + 1] ?? 0
+        const b = data[i + 2] ?? 0
+        if (g > 90 && r < 90 && b < 90) data[i + 3] = 0
+      }
+      context.putImageData(frame, 0, 0)
+      state.frames += 1
+      request = video.requestVideoFrameCallback(demo)
+    }
+    request = video.requestVideoFrameCallback(demo)
+    state.stop = () => video.cancelVideoFrameCallback(request)
+  } else {
+    const compositor = createCompositor({
+      video,
+      canvas,
+      options: {
+        chromaKey: ChromaKeySettingsSchema.parse({ renderer: input.method === 'oursGpu' ? 'gpu' : 'auto' }),
+        placement: AvatarPlacementSchema.parse({}),
+      },
+    })
+    started = { width, height, mode: compositor.mode, renderer: compositor.renderer }
+    const keyedBefore = compositor.framesKeyed
+    Object.defineProperty(state, 'frames', { get: () => compositor.framesKeyed - keyedBefore })
+    state.stop = () => compositor.destroy()
+  }
+  const stopAll = state.stop
+  state.stop = () => {
+    stopAll()
+    video.pause()
+    video.removeAttribute('src')
+    video.load()
+    root.remove()
+  }
+  load = state
+  return started
+}
+
+/** Stops the running method; returns the frames it handled since its start. */
+export function stopLoad(): number {
+  const current = load
+  load = null
+  if (current === null) return 0
+  current.stop()
+  return current.frames
+}
+
+/** Frames handled so far by the running method. */
+export function loadFrames(): number {
+  return load?.frames ?? 0
 }

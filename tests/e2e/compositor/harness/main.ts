@@ -7,7 +7,7 @@ import {
   ChromaKeySettingsSchema,
   type ChromaKeySettings,
 } from '../../../../src/shared/settings/chroma'
-import { runChromaBench } from './bench'
+import { loadFrames, runChromaBench, startLoad, stopLoad } from './bench'
 import { FRAME_HEIGHT, FRAME_WIDTH, paintFrame, type Rgb3 } from './synthetic-frame'
 
 /** Drives the real renderer modules for the Playwright specs and the benchmark (see compositor.spec.ts). */
@@ -287,6 +287,9 @@ const harness = {
   cspViolations: () => [...cspViolations],
   webgl2: () => document.createElement('canvas').getContext('webgl2') !== null,
   bench: runChromaBench,
+  startLoad,
+  stopLoad,
+  loadFrames,
 }
 
 export type ChromaHarness = typeof harness
