@@ -13,7 +13,7 @@ import type {
   LoadStarted,
 } from '../../tests/e2e/compositor/harness/bench'
 import { buildHarness, serveStatic } from '../../tests/e2e/support/harness'
-import { descendantsCpuSeconds } from '../soak/proc'
+import { CLOCK_TICKS_PER_SECOND, descendantsCpuSeconds } from '../soak/proc'
 
 /**
  * The chroma key compositor against the official demo's per-pixel canvas loop, in the same Chromium, the same
@@ -49,7 +49,6 @@ const LOAD_ROUNDS = 3
 const LOAD_SECONDS = 10
 const LOAD_WARMUP_MS = 1500
 const CLIP_FPS = 25
-const CLOCK_TICKS = 100 // USER_HZ: /proc/<pid>/stat counts CPU time in these on every Linux we run on
 const run$ = promisify(execFile)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const median = (values: number[]): number => {
@@ -121,10 +120,10 @@ async function loadRounds(page: Page): Promise<Record<string, number>> {
       } satisfies LoadInput)
       await sleep(LOAD_WARMUP_MS)
       const frames0 = await page.evaluate(() => window.chromaHarness.loadFrames())
-      const cpu0 = descendantsCpuSeconds(process.pid, CLOCK_TICKS)
+      const cpu0 = descendantsCpuSeconds(process.pid, CLOCK_TICKS_PER_SECOND)
       const t0 = performance.now()
       await sleep(LOAD_SECONDS * 1000)
-      const cpu1 = descendantsCpuSeconds(process.pid, CLOCK_TICKS)
+      const cpu1 = descendantsCpuSeconds(process.pid, CLOCK_TICKS_PER_SECOND)
       const seconds = (performance.now() - t0) / 1000
       const frames1 = await page.evaluate(() => window.chromaHarness.stopLoad())
       cores[method].push((cpu1 - cpu0) / seconds)

@@ -8,7 +8,7 @@ import { fakeCameraArgs, writeScene } from '../../tests/e2e/presence/harness/sce
 import { chromiumLaunchOptions } from '../../tests/e2e/support/chromium'
 import { serveStatic } from '../../tests/e2e/support/harness'
 import { buildRendererCsp } from '../../src/main/security/csp'
-import { treeCpuTicks } from '../soak/proc'
+import { CLOCK_TICKS_PER_SECOND, treeCpuTicks } from '../soak/proc'
 
 /**
  * Camera wake's cost: CPU of the whole browser (every Chromium process, from /proc) with the face detector
@@ -22,7 +22,6 @@ import { treeCpuTicks } from '../soak/proc'
 declare const window: { presenceHarness: PresenceHarness }
 
 const ROOT = resolve(import.meta.dirname, '../..')
-const CLOCK_TICKS_PER_SECOND = 100
 const WINDOW_SECONDS = 10
 const FPS = 3
 

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { chromiumLaunchOptions } from '../../tests/e2e/support/chromium'
 import { buildHarness, serveStatic } from '../../tests/e2e/support/harness'
+import { CLOCK_TICKS_PER_SECOND } from '../soak/proc'
 import type {
   HarnessStartOptions,
   HarnessStartResult,
@@ -50,7 +51,6 @@ const ROOT = resolve(import.meta.dirname, '../..')
 const TIMED_STARTS = 10
 const TOTAL_SESSIONS = 50
 const CPU_WINDOW_SECONDS = 10
-const CLOCK_TICKS = 100
 const LONG_SPEECH = [
   'Welcome to the museum of natural history.',
   'Our exhibition on the second floor shows minerals from every continent.',
@@ -153,12 +153,12 @@ async function cpuOver(
   await sleep(seconds * 1000)
   const after = sampleCpu(pid)
   const wall = (after.at - before.at) / 1000
-  const self = (after.self - before.self) / CLOCK_TICKS / wall
+  const self = (after.self - before.self) / CLOCK_TICKS_PER_SECOND / wall
   let childTicks = after.reaped - before.reaped
   for (const [child, ticks] of after.live) childTicks += ticks - (before.live.get(child) ?? 0)
   // A child alive at the start and gone at the end is counted whole in `reaped`; take off what it had before.
   for (const [child, ticks] of before.live) if (!after.live.has(child)) childTicks -= ticks
-  const children = childTicks / CLOCK_TICKS / wall
+  const children = childTicks / CLOCK_TICKS_PER_SECOND / wall
   return { total: self + children, self, children }
 }
 

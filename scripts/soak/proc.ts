@@ -49,14 +49,21 @@ export function parseCpuTicks(stat: string): number | undefined {
   return Number.isFinite(ticks) ? ticks : undefined
 }
 
-/** CPU ticks so far of a process and its live descendants (a browser and all its helper processes). */
-export function treeCpuTicks(pid: number): number {
+/** `USER_HZ`: Linux reports CPU time in 1/100 s on every architecture we run on. */
+export const CLOCK_TICKS_PER_SECOND = 100
+
+function cpuTicksOf(pids: Iterable<number>): number {
   let ticks = 0
-  for (const member of descendantsOf(pid, parentsNow())) {
+  for (const member of pids) {
     const stat = readOrUndefined(`/proc/${member}/stat`)
     ticks += (stat === undefined ? undefined : parseCpuTicks(stat)) ?? 0
   }
   return ticks
+}
+
+/** CPU ticks so far of a process and its live descendants (a browser and all its helper processes). */
+export function treeCpuTicks(pid: number): number {
+  return cpuTicksOf(descendantsOf(pid, parentsNow()))
 }
 
 /** RSS in MB of a process and its children (the sandbox's ffmpeg and espeak-ng count as its memory). */
@@ -90,24 +97,12 @@ export function fdCount(pid: number): number {
   }
 }
 
-/** User plus system CPU time in clock ticks from the text of /proc/<pid>/stat (fields 14 and 15). */
-export function parseCpuTicks(stat: string): number | undefined {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  const ticks = Number(fields[11]) + Number(fields[12])
-  return Number.isFinite(ticks) ? ticks : undefined
-}
-
 /**
  * CPU seconds spent so far by every process below `pid` (not `pid` itself): for a test runner, all of the
  * browser's processes. A process that ended since the last call takes its time with it, so callers compare
  * two readings taken while the same processes live.
  */
-export function descendantsCpuSeconds(pid: number, ticksPerSecond: number): number {
-  let ticks = 0
-  for (const member of descendantsOf(pid, parentsNow())) {
-    if (member === pid) continue
-    const stat = readOrUndefined(`/proc/${member}/stat`)
-    ticks += (stat === undefined ? undefined : parseCpuTicks(stat)) ?? 0
-  }
-  return ticks / ticksPerSecond
+export function descendantsCpuSeconds(pid: number, ticksPerSecond = CLOCK_TICKS_PER_SECOND): number {
+  const below = descendantsOf(pid, parentsNow()).filter((member) => member !== pid)
+  return cpuTicksOf(below) / ticksPerSecond
 }
