@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -6,5 +7,8 @@ export default defineConfig({
     environment: 'node',
     restoreMocks: true,
     testTimeout: 20_000,
+    // Vitest leaves one core to its main process, which on our 2-core machines means one worker; the main process
+    // has little to do during a run, so it gets no core of its own there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 })
