@@ -14,6 +14,7 @@ import type {
 } from '../../tests/e2e/compositor/harness/bench'
 import { buildHarness, serveStatic } from '../../tests/e2e/support/harness'
 import { CLOCK_TICKS_PER_SECOND, descendantsCpuSeconds } from '../soak/proc'
+import { median } from './stats'
 
 /**
  * The chroma key compositor against the official demo's per-pixel canvas loop, in the same Chromium, the same
@@ -51,13 +52,6 @@ const LOAD_WARMUP_MS = 1500
 const CLIP_FPS = 25
 const run$ = promisify(execFile)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? NaN)
-    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2
-}
 
 /** A 10 s VP8 clip: a studio-green screen and a moving, detailed figure standing on the bottom edge. */
 async function greenScreenClip(width: number, height: number, fps = 30): Promise<string> {

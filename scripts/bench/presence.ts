@@ -9,6 +9,7 @@ import { chromiumLaunchOptions } from '../../tests/e2e/support/chromium'
 import { serveStatic } from '../../tests/e2e/support/harness'
 import { buildRendererCsp } from '../../src/main/security/csp'
 import { CLOCK_TICKS_PER_SECOND, treeCpuTicks } from '../soak/proc'
+import { median } from './stats'
 
 /**
  * Camera wake's cost: CPU of the whole browser (every Chromium process, from /proc) with the face detector
@@ -52,11 +53,6 @@ async function coresOver(seconds: number): Promise<number> {
 }
 
 const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted.length === 0 ? Number.NaN : (sorted[Math.floor(sorted.length / 2)] ?? Number.NaN)
-}
 
 async function measure(page: Page): Promise<FacePresenceCpu> {
   await page.evaluate(() => window.presenceHarness.openCameraOnly())

@@ -1,3 +1,5 @@
+import { median } from '../bench/stats'
+
 /** One line of the soak's running record; undefined where the page was closed at that moment. */
 export interface Sample {
   atMs: number
@@ -64,12 +66,6 @@ export interface Verdict {
 export function baselineAt(durationMs: number): { atMs: number; rule: string } {
   if (durationMs >= TWENTY_MINUTES_MS) return { atMs: TEN_MINUTES_MS, rule: 'after the first 10 minutes' }
   return { atMs: durationMs / 2, rule: 'after the first half (run shorter than 20 minutes)' }
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
 /**

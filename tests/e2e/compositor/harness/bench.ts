@@ -1,3 +1,4 @@
+import { median } from '../../../../scripts/bench/stats'
 import { createCompositor } from '../../../../src/renderer/src/compositor'
 import { AvatarPlacementSchema, ChromaKeySettingsSchema } from '../../../../src/shared/settings/chroma'
 
@@ -21,14 +22,6 @@ export interface BenchResult {
   compositorSamples: number
   baselineSamples: number
   renderer: string
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? NaN)
-    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2
 }
 
 /**
