@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { chromium, expect, test, type Page } from '@playwright/test'
 import { chromiumLaunchOptions } from './support/chromium'
 import { repeatTexts } from './support/conversation'
@@ -96,6 +98,18 @@ test.describe.serial('attract mode (touch)', () => {
     expect(visits.every((session) => session.state === 'closed')).toBe(true)
     for (const duration of minutes) expect(duration * 60).toBeLessThan(45)
     expect(new Set(visits.map((session) => session.id)).size).toBe(3)
+
+    // The operator's view of the same hour: `npm run -s usage` counts every session, each a few seconds long.
+    const { stdout } = await promisify(execFile)(
+      'npm',
+      ['run', '-s', 'usage', '--', '--data-dir', kiosk.dataDir, '--days', '1'],
+      { timeout: 30_000 },
+    )
+    const printed = JSON.parse(stdout) as { totals: { sessions: number; sessionMinutes: number } }
+    console.log(`[attract] npm run -s usage: ${JSON.stringify(printed.totals)}`)
+    expect(printed.totals.sessions).toBe(kiosk.sandbox.sessions().length)
+    expect(printed.totals.sessionMinutes).toBeGreaterThan(0)
+    expect(printed.totals.sessionMinutes).toBeLessThan(kiosk.sandbox.sessions().length * 0.75)
   })
 })
 
