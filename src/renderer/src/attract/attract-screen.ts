@@ -1,4 +1,5 @@
 import type { Settings } from '../../../shared/settings/schema'
+import { releaseMedia } from '../background'
 import { showLine } from './notices'
 import { privacyLine } from './privacy-line'
 
@@ -193,14 +194,7 @@ export class AttractScreen {
     delete this.container.dataset.media
     const media = this.media
     if (!media) return
-    if (media instanceof HTMLVideoElement) {
-      media.pause()
-      media.removeAttribute('src')
-      media.load() // releases the decoder
-    } else {
-      media.removeAttribute('src')
-    }
-    media.remove()
+    releaseMedia(media)
     this.media = null
     this.mediaUrl = ''
   }

@@ -14,6 +14,18 @@ export interface BackgroundLayer {
  * colour is always painted underneath, so it shows while a file loads; a file that is missing or cannot be
  * decoded is removed, leaving that colour, and `onFallback` says why.
  */
+/** Stops an image or video loading or playing, frees a video's decoder, and takes the element off the page. */
+export function releaseMedia(media: HTMLImageElement | HTMLVideoElement): void {
+  if (media instanceof HTMLVideoElement) {
+    media.pause()
+    media.removeAttribute('src')
+    media.load() // releases the decoder
+  } else {
+    media.removeAttribute('src')
+  }
+  media.remove()
+}
+
 export function createBackgroundLayer(
   container: HTMLElement,
   onFallback: (reason: string) => void,
@@ -26,14 +38,7 @@ export function createBackgroundLayer(
 
   function removeMedia(): void {
     if (media === null) return
-    if (media instanceof HTMLVideoElement) {
-      media.pause()
-      media.removeAttribute('src')
-      media.load() // releases the decoder
-    } else {
-      media.removeAttribute('src')
-    }
-    media.remove()
+    releaseMedia(media)
     media = null
     mediaUrl = ''
   }

@@ -1,2 +1,2 @@
-export { createBackgroundLayer } from './background-layer'
+export { createBackgroundLayer, releaseMedia } from './background-layer'
 export type { BackgroundLayer } from './background-layer'
