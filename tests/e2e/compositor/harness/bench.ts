@@ -24,6 +24,35 @@ export interface BenchResult {
   renderer: string
 }
 
+/** A muted looping video, playing and with its first frame decoded, and a stage box of its size to put it in. */
+async function playLoopingVideo(
+  url: string,
+): Promise<{ video: HTMLVideoElement; width: number; height: number; root: HTMLDivElement }> {
+  const video = document.createElement('video')
+  video.muted = true
+  video.loop = true
+  video.playsInline = true
+  video.src = url
+  await video.play()
+  await new Promise<void>((resolve) => video.requestVideoFrameCallback(() => resolve()))
+  const width = video.videoWidth
+  const height = video.videoHeight
+  const root = document.createElement('div')
+  root.style.position = 'relative'
+  root.style.width = `${width}px`
+  root.style.height = `${height}px`
+  return { video, width, height, root }
+}
+
+/** Layers an element over the stage box's top-left corner, at the video's size. */
+function stackOnStage(element: HTMLElement, width: number, height: number): void {
+  element.style.position = 'absolute'
+  element.style.left = '0'
+  element.style.top = '0'
+  element.style.width = `${width}px`
+  element.style.height = `${height}px`
+}
+
 /**
  * Times both keyers on the same playing video, in the same page, on alternate new frames (so neither reuses
  * a frame the other already converted, and both see the same machine load):
@@ -39,31 +68,12 @@ export interface BenchResult {
  * happens after the timed section, for both.
  */
 export async function runChromaBench(input: BenchInput): Promise<BenchResult> {
-  const video = document.createElement('video')
-  video.muted = true
-  video.loop = true
-  video.playsInline = true
-  video.src = input.videoUrl
-  await video.play()
-  await new Promise<void>((resolve) => video.requestVideoFrameCallback(() => resolve()))
-  const width = video.videoWidth
-  const height = video.videoHeight
-
-  const root = document.createElement('div')
-  root.style.position = 'relative'
-  root.style.width = `${width}px`
-  root.style.height = `${height}px`
+  const { video, width, height, root } = await playLoopingVideo(input.videoUrl)
   const keyedCanvas = document.createElement('canvas')
   const baselineCanvas = document.createElement('canvas')
   baselineCanvas.width = width
   baselineCanvas.height = height
-  for (const element of [keyedCanvas, baselineCanvas, video]) {
-    element.style.position = 'absolute'
-    element.style.left = '0'
-    element.style.top = '0'
-    element.style.width = `${width}px`
-    element.style.height = `${height}px`
-  }
+  for (const element of [keyedCanvas, baselineCanvas, video]) stackOnStage(element, width, height)
   // The compositor gets a video of its own that never plays, so that only the timed calls below draw.
   const idleVideo = document.createElement('video')
   root.append(video, idleVideo, baselineCanvas, keyedCanvas)
@@ -179,28 +189,10 @@ let load: { frames: number; stop: () => void } | null = null
  */
 export async function startLoad(input: LoadInput): Promise<LoadStarted> {
   stopLoad()
-  const video = document.createElement('video')
-  video.muted = true
-  video.loop = true
-  video.playsInline = true
-  video.src = input.videoUrl
-  await video.play()
-  await new Promise<void>((resolve) => video.requestVideoFrameCallback(() => resolve()))
-  const width = video.videoWidth
-  const height = video.videoHeight
-  const root = document.createElement('div')
-  root.style.position = 'relative'
-  root.style.width = `${width}px`
-  root.style.height = `${height}px`
+  const { video, width, height, root } = await playLoopingVideo(input.videoUrl)
   root.style.background = 'radial-gradient(ellipse at 50% 30%, #1f4058 0%, #0b1d2a 75%)'
   const canvas = document.createElement('canvas')
-  for (const element of [video, canvas]) {
-    element.style.position = 'absolute'
-    element.style.left = '0'
-    element.style.top = '0'
-    element.style.width = `${width}px`
-    element.style.height = `${height}px`
-  }
+  for (const element of [video, canvas]) stackOnStage(element, width, height)
   root.append(video, canvas)
   document.body.append(root)
   const state = { frames: 0, stop: () => undefined as void }
