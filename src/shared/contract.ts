@@ -165,11 +165,21 @@ export const bridgeCalls = {
   listBackgrounds: call(NoPayload, z.object({ files: z.array(BackgroundFileSchema), folder: z.string() })),
   /** Speech-to-text of one visitor utterance, in main with the LLM key (our-own-LLM mode). */
   transcribe: call(UtteranceSchema, z.object({ text: z.string() })),
-  /** Starts an answer; its text arrives as `answerStream` events for this page only. */
+  /**
+   * Starts an answer; its text arrives as `answerStream` events for this page only. `speculative`: asked on a
+   * transcript taken during a pause, before the visitor's turn is confirmed over; it joins the conversation's
+   * history only on `commitAnswer`, and a cancel before that discards it (counted in the usage figures).
+   */
   askAssistant: call(
-    z.strictObject({ requestId: RequestIdSchema, text: z.string().trim().min(1).max(4000) }),
+    z.strictObject({
+      requestId: RequestIdSchema,
+      text: z.string().trim().min(1).max(4000),
+      speculative: z.boolean().optional(),
+    }),
     Done,
   ),
+  /** The visitor's turn is confirmed over: the speculative answer with this id becomes the real one. */
+  commitAnswer: call(z.strictObject({ requestId: RequestIdSchema }), Done),
   /** Barge-in: stop generating this answer. */
   cancelAnswer: call(z.strictObject({ requestId: RequestIdSchema }), Done),
   /** The visitor left: forget the conversation. */

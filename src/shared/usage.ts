@@ -40,6 +40,10 @@ export const DayUsageSchema = z.object({
   conversations: z.number().int().nonnegative(),
   reconnects: z.number().int().nonnegative(),
   errors: z.number().int().nonnegative(),
+  /** LLM answers started on a transcript taken during a pause, before the visitor's turn was confirmed over. */
+  speculativeAnswers: z.number().int().nonnegative().default(0),
+  /** Of those, the ones cancelled because the visitor went on speaking: LLM cost that bought nothing. */
+  speculativeDiscarded: z.number().int().nonnegative().default(0),
   estimatedCredits: z.number().nonnegative(),
 })
 export type DayUsage = z.infer<typeof DayUsageSchema>

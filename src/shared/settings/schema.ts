@@ -137,6 +137,14 @@ export const ConversationSettingsSchema = z.object({
   vadThreshold: z.number().min(0.3).max(0.95).default(0.6),
   /** ...and how long a pause ends the visitor's utterance. */
   endOfSpeechMs: z.number().int().min(200).max(3000).default(700),
+  /**
+   * Our-own-LLM mode: how soon an answer starts after the visitor stops.
+   * - `patient`: wait out `endOfSpeechMs`, then transcribe and ask.
+   * - `speculative`: transcribe and start the answer during a short pause, but speak only after `endOfSpeechMs`.
+   * - `quick`: as `speculative`, and a plainly complete question is answered without waiting out the pause.
+   * Speculative answers the visitor talks over are cancelled at once and counted in the usage figures.
+   */
+  turnTaking: z.enum(['patient', 'speculative', 'quick']).default('quick'),
 })
 
 export const LlmSettingsSchema = z.object({

@@ -200,6 +200,20 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
         kind: 'text',
         hint: 'Said when speech-to-text or the LLM fails or is too slow',
       },
+      {
+        path: 'conversation.turnTaking',
+        label: 'When the avatar answers',
+        kind: 'select',
+        options: [
+          { value: 'quick', label: 'Quick: a complete question is answered as soon as the visitor pauses' },
+          {
+            value: 'speculative',
+            label: 'Prepared: the answer is prepared in short pauses, spoken after a full pause',
+          },
+          { value: 'patient', label: 'Patient: only after a full pause (no extra LLM calls)' },
+        ],
+        hint: 'Our own LLM only. Answers prepared for a visitor who then goes on are cancelled and counted in Usage',
+      },
       { path: 'conversation.textInput', label: 'Show a text box for typed questions', kind: 'checkbox' },
       { path: 'conversation.bargeIn', label: 'Visitors may interrupt the avatar', kind: 'checkbox' },
       { path: 'conversation.muteButton', label: 'Show a microphone mute button', kind: 'checkbox' },
