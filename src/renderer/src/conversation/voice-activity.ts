@@ -1,4 +1,16 @@
-import { MicVAD } from '@ricky0123/vad-web'
+import { MicVAD, type RealTimeVADOptions } from '@ricky0123/vad-web'
+
+/** Silero's legacy model scores the microphone in frames of 1536 samples at 16 kHz. */
+export const VAD_FRAME_MS = 96
+/** A start shorter than this is a cough or a click, not speech. */
+export const MIN_SPEECH_MS = 300
+/** Audio kept from before the detector was sure, so the first syllable is not clipped. */
+export const PRE_SPEECH_PAD_MS = 300
+
+/** Below the speech threshold by this much counts as silence; in between counts as neither. */
+export function silenceThreshold(threshold: number): number {
+  return Math.max(0.05, threshold - 0.15)
+}
 
 export interface VoiceActivityOptions {
   stream: MediaStream
@@ -24,11 +36,10 @@ export interface VoiceActivity {
  */
 const assetsUrl = () => new URL('./vad/', document.baseURI).href
 
-/**
- * Silero VAD (through @ricky0123/vad-web) on our own microphone stream. Runs entirely in the page, offline,
- * from files served by the app's own origin.
- */
-export async function startVoiceActivity(options: VoiceActivityOptions): Promise<VoiceActivity> {
+async function createMicVad(
+  stream: MediaStream,
+  callbacks: Partial<RealTimeVADOptions> & Pick<RealTimeVADOptions, 'positiveSpeechThreshold'>,
+): Promise<VoiceActivity> {
   const assets = assetsUrl()
   const vad = await MicVAD.new({
     model: 'legacy',
@@ -38,22 +49,47 @@ export async function startVoiceActivity(options: VoiceActivityOptions): Promise
       // No cross-origin isolation in a kiosk page: threads are unavailable, so don't look for them.
       ort.env.wasm.numThreads = 1
     },
-    getStream: async () => options.stream,
+    getStream: async () => stream,
     pauseStream: async () => undefined,
-    resumeStream: async () => options.stream,
-    positiveSpeechThreshold: options.threshold,
-    negativeSpeechThreshold: Math.max(0.05, options.threshold - 0.15),
-    redemptionMs: options.endOfSpeechMs,
-    minSpeechMs: 300,
-    preSpeechPadMs: 300,
+    resumeStream: async () => stream,
+    negativeSpeechThreshold: silenceThreshold(callbacks.positiveSpeechThreshold),
+    minSpeechMs: MIN_SPEECH_MS,
+    preSpeechPadMs: PRE_SPEECH_PAD_MS,
     startOnLoad: true,
-    onSpeechRealStart: () => options.onSpeechStart(),
-    onSpeechEnd: (samples) => options.onUtterance(samples),
-    onVADMisfire: () => options.onMisfire(),
+    ...callbacks,
   })
   return {
     pause: () => vad.pause(),
     resume: () => vad.start(),
     destroy: () => vad.destroy(),
   }
+}
+
+/**
+ * Silero VAD (through @ricky0123/vad-web) on our own microphone stream, with its own idea of an utterance:
+ * enough for waking the kiosk. Runs entirely in the page, offline, from files served by the app's own origin.
+ */
+export function startVoiceActivity(options: VoiceActivityOptions): Promise<VoiceActivity> {
+  return createMicVad(options.stream, {
+    positiveSpeechThreshold: options.threshold,
+    redemptionMs: options.endOfSpeechMs,
+    onSpeechRealStart: () => options.onSpeechStart(),
+    onSpeechEnd: (samples) => options.onUtterance(samples),
+    onVADMisfire: () => options.onMisfire(),
+  })
+}
+
+/**
+ * The same detector as a source of scored frames only (`VAD_FRAME_MS` each, 16 kHz samples), for turn taking
+ * that decides for itself what a pause and an end of turn are.
+ */
+export function startVoiceFrames(options: {
+  stream: MediaStream
+  threshold: number
+  onFrame(speechProbability: number, samples: Float32Array): void
+}): Promise<VoiceActivity> {
+  return createMicVad(options.stream, {
+    positiveSpeechThreshold: options.threshold,
+    onFrameProcessed: (probabilities, frame) => options.onFrame(probabilities.isSpeech, frame),
+  })
 }

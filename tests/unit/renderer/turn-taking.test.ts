@@ -1,0 +1,353 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { KioskBridge } from '../../../src/shared/bridge-api'
+import type { AnswerStreamEvent } from '../../../src/shared/contract'
+import { SettingsSchema } from '../../../src/shared/settings/schema'
+import type { AvatarSession } from '../../../src/renderer/src/provider/avatar-provider'
+import { Conversation } from '../../../src/renderer/src/conversation/conversation'
+import type { ConversationOverlay } from '../../../src/renderer/src/stage/conversation-overlay'
+import type { VisitorInput } from '../../../src/renderer/src/stage/visitor-input'
+import type * as VoiceActivityModule from '../../../src/renderer/src/conversation/voice-activity'
+
+/**
+ * Turn taking on fake time: the test plays the voice-activity detector, one scored 96 ms frame at a time, so
+ * "200 ms of silence" is two frames and "the full 700 ms" is seven. Transcription and answers are answered by
+ * hand, so each test decides what arrives before what.
+ */
+const frames = vi.hoisted(() => ({
+  onFrame: undefined as ((probability: number, samples: Float32Array) => void) | undefined,
+}))
+vi.mock('../../../src/renderer/src/conversation/voice-activity', async (importOriginal) => ({
+  ...(await importOriginal<typeof VoiceActivityModule>()),
+  startVoiceFrames: vi.fn(
+    async (options: { onFrame: (probability: number, samples: Float32Array) => void }) => {
+      frames.onFrame = options.onFrame
+      return { pause: async () => undefined, resume: async () => undefined, destroy: async () => undefined }
+    },
+  ),
+}))
+
+const FRAME_SAMPLES = 1536
+
+function deferred<T>() {
+  let resolve!: (value: T) => void
+  const promise = new Promise<T>((ok) => (resolve = ok))
+  return { promise, resolve }
+}
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 8; i += 1) await new Promise((resolve) => setImmediate(resolve))
+}
+
+function fakeBridge() {
+  const calls: [string, unknown][] = []
+  const transcriptions: { samples: number; reply: ReturnType<typeof deferred<unknown>> }[] = []
+  const syntheses: string[] = []
+  let answerListener: ((event: AnswerStreamEvent) => void) | undefined
+  const ok = (value: unknown) => Promise.resolve({ ok: true, value })
+  const record = (name: string) => (request: unknown) => {
+    calls.push([name, request])
+    return ok(null)
+  }
+  const bridge = {
+    askAssistant: record('askAssistant'),
+    cancelAnswer: record('cancelAnswer'),
+    commitAnswer: record('commitAnswer'),
+    endConversation: () => ok(null),
+    transcribe: (request: { audioBase64: string }) => {
+      calls.push(['transcribe', null])
+      const reply = deferred<unknown>()
+      // 16-bit mono WAV with a 44-byte header: samples from the base64 length.
+      const bytes = (request.audioBase64.length * 3) / 4 - (request.audioBase64.match(/=+$/)?.[0].length ?? 0)
+      transcriptions.push({ samples: (bytes - 44) / 2, reply })
+      return reply.promise
+    },
+    synthesizeSpeech: (request: { text: string }) => {
+      syntheses.push(request.text)
+      return new Promise(() => undefined)
+    },
+    onAnswerStream: (listener: (event: AnswerStreamEvent) => void) => {
+      answerListener = listener
+      return () => undefined
+    },
+  }
+  return {
+    bridge: bridge as unknown as KioskBridge,
+    transcriptions,
+    syntheses,
+    /** Answers the n-th transcription (0-based) with this text. */
+    async transcribed(index: number, text: string) {
+      const transcription = transcriptions[index]
+      if (!transcription) throw new Error(`no transcription #${index}`)
+      transcription.reply.resolve({ ok: true, value: { text } })
+      await flush()
+    },
+    stream(event: AnswerStreamEvent) {
+      answerListener?.(event)
+    },
+    requestsOf(name: string) {
+      return calls.filter(([call]) => call === name).map(([, request]) => request)
+    },
+  }
+}
+
+/** An avatar that speaks text (legacy HeyGen, LiveAvatar FULL): our sentences go out as REPEAT tasks. */
+function textSession() {
+  const repeats: string[] = []
+  let interrupts = 0
+  const session = {
+    id: 'text-session',
+    stream: {} as MediaStream,
+    durationLimitMs: undefined,
+    capabilities: { speaksText: true, speaksAudio: false, voiceChat: true },
+    on: () => () => undefined,
+    speak: async (text: string, options: { type: string }) => {
+      if (options.type === 'repeat') repeats.push(text)
+    },
+    speakAudio: () => Promise.reject(new Error('text only')),
+    interrupt: async () => {
+      interrupts += 1
+    },
+    keepAlive: async () => undefined,
+    startVoiceChat: async () => undefined,
+    closeVoiceChat: async () => undefined,
+    setMicrophoneMuted: () => undefined,
+    pushToTalk: async () => undefined,
+    stop: async () => undefined,
+  } satisfies AvatarSession
+  return { session, repeats, interrupts: () => interrupts }
+}
+
+function liteSession() {
+  const { session, ...rest } = textSession()
+  return {
+    session: { ...session, capabilities: { speaksText: false, speaksAudio: true, voiceChat: false } },
+    ...rest,
+  }
+}
+
+async function setup(turnTaking: 'patient' | 'speculative' | 'quick', avatar = textSession(), lite = false) {
+  const bridge = fakeBridge()
+  const shown: string[] = []
+  const overlay = {
+    showAvatarLine: () => undefined,
+    showVisitorUtterance: (text: string) => shown.push(text),
+    setListening: () => undefined,
+  } as unknown as ConversationOverlay
+  const input = {
+    setEnabled: () => undefined,
+    setHint: () => undefined,
+    setMicrophoneControl: () => undefined,
+  } as unknown as VisitorInput
+  const conversation = new Conversation({
+    bridge: bridge.bridge,
+    overlay,
+    input,
+    noteVisitorActivity: () => undefined,
+    log: () => undefined,
+  })
+  conversation.applySettings(
+    SettingsSchema.parse({
+      provider: lite ? { kind: 'liveavatar', liveavatar: { mode: 'lite' } } : { kind: 'heygen' },
+      conversation: { mode: 'llm', greeting: '', turnTaking },
+    }),
+  )
+  await conversation.onLive(avatar.session, true)
+  if (!frames.onFrame) throw new Error('the conversation did not open the microphone')
+  const onFrame = frames.onFrame
+  const play = (probability: number, count: number) => {
+    for (let i = 0; i < count; i += 1) onFrame(probability, new Float32Array(FRAME_SAMPLES).fill(0.1))
+  }
+  return {
+    conversation,
+    bridge,
+    shown,
+    avatar,
+    speech: (count: number) => play(0.95, count),
+    silence: (count: number) => play(0.02, count),
+  }
+}
+
+const asks = (bridge: ReturnType<typeof fakeBridge>) =>
+  bridge.requestsOf('askAssistant') as { requestId: string; text: string; speculative?: boolean }[]
+
+beforeEach(() => {
+  frames.onFrame = undefined
+  vi.stubGlobal('navigator', {
+    mediaDevices: {
+      addEventListener: () => undefined,
+      getUserMedia: async () => ({ getAudioTracks: () => [], getTracks: () => [] }),
+    },
+  })
+  performance.clearMarks()
+})
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('turn taking: patient (the pipeline before speculation)', () => {
+  it('transcribes only after the full silence, then asks without speculation', async () => {
+    const kiosk = await setup('patient')
+    kiosk.speech(8)
+    kiosk.silence(6)
+    expect(kiosk.bridge.transcriptions).toHaveLength(0)
+    kiosk.silence(1)
+    await flush()
+    expect(kiosk.bridge.transcriptions).toHaveLength(1)
+    await kiosk.bridge.transcribed(0, 'Where can I get breakfast?')
+    expect(asks(kiosk.bridge)).toEqual([
+      { requestId: expect.any(String), text: 'Where can I get breakfast?' },
+    ])
+  })
+})
+
+describe('turn taking: speculative', () => {
+  it('transcribes at a 200 ms pause, prepares the answer, and says nothing until the full silence', async () => {
+    const kiosk = await setup('speculative')
+    kiosk.speech(8)
+    kiosk.silence(2)
+    await flush()
+    expect(kiosk.bridge.transcriptions).toHaveLength(1)
+    // The pause's audio: 8 frames of speech and 2 of silence (no padding: speech came first).
+    expect(kiosk.bridge.transcriptions[0]?.samples).toBe(10 * FRAME_SAMPLES)
+    await kiosk.bridge.transcribed(0, 'Where can I get breakfast?')
+    const [ask] = asks(kiosk.bridge)
+    expect(ask).toEqual({
+      requestId: expect.any(String),
+      text: 'Where can I get breakfast?',
+      speculative: true,
+    })
+    kiosk.bridge.stream({ kind: 'delta', requestId: ask!.requestId, text: 'Breakfast is in the garden. It ' })
+    kiosk.bridge.stream({ kind: 'delta', requestId: ask!.requestId, text: 'opens at seven.' })
+    kiosk.bridge.stream({ kind: 'done', requestId: ask!.requestId, text: '' })
+    kiosk.silence(4)
+    await flush()
+    expect(kiosk.avatar.repeats).toEqual([])
+    expect(kiosk.bridge.requestsOf('commitAnswer')).toEqual([])
+    expect(kiosk.shown).toEqual([])
+    kiosk.silence(1)
+    await flush()
+    expect(kiosk.avatar.repeats).toEqual(['Breakfast is in the garden.', 'It opens at seven.'])
+    expect(kiosk.bridge.requestsOf('commitAnswer')).toEqual([{ requestId: ask!.requestId }])
+    expect(kiosk.shown).toEqual(['Where can I get breakfast?'])
+    // Nothing transcribed twice: the pause's transcript was the turn's.
+    expect(kiosk.bridge.transcriptions).toHaveLength(1)
+  })
+
+  it('drops a speculative transcript that comes back after the visitor went on', async () => {
+    const kiosk = await setup('speculative')
+    kiosk.speech(6)
+    kiosk.silence(3)
+    kiosk.speech(5)
+    await kiosk.bridge.transcribed(0, "I'd like to know.")
+    expect(asks(kiosk.bridge)).toEqual([])
+    expect(performance.getEntriesByName('kiosk:speculation-dropped')).toHaveLength(1)
+    kiosk.silence(2)
+    await kiosk.bridge.transcribed(1, "I'd like to know where the cafe is.")
+    kiosk.silence(5)
+    await flush()
+    expect(asks(kiosk.bridge).map((ask) => ask.text)).toEqual(["I'd like to know where the cafe is."])
+    expect(kiosk.shown).toEqual(["I'd like to know where the cafe is."])
+  })
+
+  it('cancels the speculative answer at the first frame of speech after the pause, before any REPEAT', async () => {
+    const kiosk = await setup('speculative')
+    kiosk.speech(6)
+    kiosk.silence(2)
+    await kiosk.bridge.transcribed(0, "I'd like to know.")
+    const [speculative] = asks(kiosk.bridge)
+    expect(speculative?.speculative).toBe(true)
+    kiosk.bridge.stream({ kind: 'delta', requestId: speculative!.requestId, text: 'Of course. What would ' })
+    kiosk.silence(2)
+    expect(kiosk.bridge.requestsOf('cancelAnswer')).toEqual([])
+    kiosk.speech(1)
+    expect(kiosk.bridge.requestsOf('cancelAnswer')).toEqual([{ requestId: speculative!.requestId }])
+    // Its later deltas are ignored; the avatar never heard of it.
+    kiosk.bridge.stream({ kind: 'delta', requestId: speculative!.requestId, text: 'you like to know? ' })
+    kiosk.bridge.stream({ kind: 'done', requestId: speculative!.requestId, text: '' })
+    kiosk.speech(4)
+    kiosk.silence(2)
+    await kiosk.bridge.transcribed(1, "I'd like to know where the cafe is.")
+    const second = asks(kiosk.bridge)[1]!
+    kiosk.bridge.stream({ kind: 'delta', requestId: second.requestId, text: 'The cafe is on the left.' })
+    kiosk.bridge.stream({ kind: 'done', requestId: second.requestId, text: '' })
+    kiosk.silence(5)
+    await flush()
+    expect(kiosk.avatar.repeats).toEqual(['The cafe is on the left.'])
+    expect(kiosk.bridge.requestsOf('commitAnswer')).toEqual([{ requestId: second.requestId }])
+  })
+})
+
+describe('turn taking: quick', () => {
+  it('answers a plainly complete question at the pause, and confirms it to main after the full silence', async () => {
+    const kiosk = await setup('quick')
+    kiosk.speech(8)
+    kiosk.silence(2)
+    await kiosk.bridge.transcribed(0, 'Where can I get breakfast?')
+    const [ask] = asks(kiosk.bridge)
+    expect(ask?.speculative).toBe(true)
+    expect(kiosk.shown).toEqual(['Where can I get breakfast?'])
+    kiosk.bridge.stream({ kind: 'delta', requestId: ask!.requestId, text: 'Breakfast is in the garden. It' })
+    await flush()
+    expect(kiosk.avatar.repeats).toEqual(['Breakfast is in the garden.'])
+    expect(kiosk.bridge.requestsOf('commitAnswer')).toEqual([])
+    kiosk.silence(5)
+    await flush()
+    expect(kiosk.bridge.requestsOf('commitAnswer')).toEqual([{ requestId: ask!.requestId }])
+    expect(kiosk.bridge.transcriptions).toHaveLength(1)
+  })
+
+  it('holds a fragment ("I’d like to know.") until the full silence', async () => {
+    const kiosk = await setup('quick')
+    kiosk.speech(6)
+    kiosk.silence(2)
+    await kiosk.bridge.transcribed(0, "I'd like to know.")
+    const [ask] = asks(kiosk.bridge)
+    kiosk.bridge.stream({
+      kind: 'delta',
+      requestId: ask!.requestId,
+      text: 'Sure. What would you like to know? ',
+    })
+    await flush()
+    expect(kiosk.avatar.repeats).toEqual([])
+    kiosk.silence(5)
+    await flush()
+    expect(kiosk.avatar.repeats).toEqual(['Sure.'])
+  })
+
+  it('withdraws an answer begun at the pause when the visitor goes on before the full silence', async () => {
+    const kiosk = await setup('quick')
+    kiosk.speech(8)
+    kiosk.silence(2)
+    await kiosk.bridge.transcribed(0, 'Where is the cafe?')
+    const [ask] = asks(kiosk.bridge)
+    kiosk.bridge.stream({ kind: 'delta', requestId: ask!.requestId, text: 'The cafe is on the left. It' })
+    await flush()
+    expect(kiosk.avatar.repeats).toEqual(['The cafe is on the left.'])
+    kiosk.silence(1)
+    kiosk.speech(1)
+    expect(kiosk.bridge.requestsOf('cancelAnswer')).toEqual([{ requestId: ask!.requestId }])
+    await flush()
+    expect(kiosk.avatar.interrupts()).toBe(1)
+    expect(kiosk.bridge.requestsOf('commitAnswer')).toEqual([])
+    expect(performance.getEntriesByName('kiosk:answer-withdrawn')).toHaveLength(1)
+  })
+
+  it('on LiveAvatar LITE, synthesises no speech for a held answer before the turn is over', async () => {
+    const kiosk = await setup('quick', liteSession(), true)
+    kiosk.speech(6)
+    kiosk.silence(2)
+    await kiosk.bridge.transcribed(0, 'I need to.')
+    const [ask] = asks(kiosk.bridge)
+    kiosk.bridge.stream({
+      kind: 'delta',
+      requestId: ask!.requestId,
+      text: 'Happy to help. What do you need? ',
+    })
+    await flush()
+    expect(kiosk.bridge.syntheses).toEqual([])
+    kiosk.silence(5)
+    await flush()
+    expect(kiosk.bridge.syntheses).toEqual(['Happy to help.'])
+  })
+})
