@@ -8,6 +8,9 @@ const COLUMNS = [
   'reconnects',
   'errors',
   'estimatedCredits',
+  // Added later: at the end, so the columns of a spreadsheet built on the older CSV keep their places.
+  'speculativeAnswers',
+  'speculativeDiscarded',
 ] as const satisfies readonly (keyof UsageTotals)[]
 
 /** The report's day rows for a spreadsheet: a header, one row per day, then a `total` row. */

@@ -10,6 +10,7 @@ import {
   budgetStatus,
   buildReport,
   closeLeftoverSessions,
+  countAnswer,
   countEvent,
   countSessionEnd,
   countSessionStart,
@@ -17,6 +18,7 @@ import {
   ratePerMinute,
   trimUsageFile,
   UsageFileSchema,
+  type AnswerCount,
   type CreditRates,
   type SessionEnd,
   type UsageFile,
@@ -142,6 +144,12 @@ export class UsageLedger {
 
   record(event: UsageEvent, errorKind?: string): void {
     countEvent(this.file, localDay(this.now(), this.timeZone()), event, errorKind)
+    this.scheduleWrite()
+  }
+
+  /** Main's own counts of the answers (speculative ones and those discarded); coalesced like `record`. */
+  countAnswer(kind: AnswerCount): void {
+    countAnswer(this.file, localDay(this.now(), this.timeZone()), kind)
     this.scheduleWrite()
   }
 

@@ -28,6 +28,12 @@ const DayCountersSchema = z.object({
   reconnects: Count,
   errors: Count,
   errorsByKind: z.record(z.string(), Count),
+  /**
+   * Counted by main, not reported by the page: answers started during a pause before the visitor's turn was
+   * over, and those of them thrown away. Files written before these counters existed read as 0.
+   */
+  speculativeAnswers: Count.default(0),
+  speculativeDiscarded: Count.default(0),
   estimatedCredits: Amount,
 })
 export type DayCounters = z.infer<typeof DayCountersSchema>
@@ -87,6 +93,8 @@ export function emptyDay(): DayCounters {
     reconnects: 0,
     errors: 0,
     errorsByKind: {},
+    speculativeAnswers: 0,
+    speculativeDiscarded: 0,
     estimatedCredits: 0,
   }
 }
@@ -124,6 +132,18 @@ export function countEvent(file: UsageFile, date: string, event: UsageEvent, err
   day.errors += 1
   const kind = errorKind ?? 'unknown'
   day.errorsByKind[kind] = (day.errorsByKind[kind] ?? 0) + 1
+}
+
+/** What main counts of the answers itself (the page cannot report them: it never knows an answer's cost). */
+export type AnswerCount = 'speculative-answer' | 'speculative-discarded'
+
+const ANSWER_COUNTERS: Record<AnswerCount, 'speculativeAnswers' | 'speculativeDiscarded'> = {
+  'speculative-answer': 'speculativeAnswers',
+  'speculative-discarded': 'speculativeDiscarded',
+}
+
+export function countAnswer(file: UsageFile, date: string, kind: AnswerCount): void {
+  dayOf(file, date)[ANSWER_COUNTERS[kind]] += 1
 }
 
 /** A session counts on the day it starts; its minutes go to the days they were spent in. */
@@ -217,6 +237,8 @@ export function buildReport(
       conversations: day.conversations,
       reconnects: day.reconnects,
       errors: day.errors,
+      speculativeAnswers: day.speculativeAnswers,
+      speculativeDiscarded: day.speculativeDiscarded,
       estimatedCredits: round2(day.estimatedCredits + open.credits),
     }
   })
@@ -231,6 +253,8 @@ export function totalsOf(days: readonly DayUsage[]): UsageTotals {
     conversations: 0,
     reconnects: 0,
     errors: 0,
+    speculativeAnswers: 0,
+    speculativeDiscarded: 0,
     estimatedCredits: 0,
   }
   for (const day of days) {
@@ -240,6 +264,8 @@ export function totalsOf(days: readonly DayUsage[]): UsageTotals {
     totals.conversations += day.conversations
     totals.reconnects += day.reconnects
     totals.errors += day.errors
+    totals.speculativeAnswers += day.speculativeAnswers
+    totals.speculativeDiscarded += day.speculativeDiscarded
     totals.estimatedCredits += day.estimatedCredits
   }
   totals.sessionMinutes = round2(totals.sessionMinutes)

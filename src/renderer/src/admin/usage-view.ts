@@ -34,6 +34,23 @@ function sumOf(days: readonly DayUsage[]): Pick<UsageTotals, Figure> {
   return sum
 }
 
+/**
+ * The speculative answers in a sentence: how many answers were started during the visitor's pauses (quick turn
+ * taking) and how many of them the visitor talked over, the LLM cost that bought nothing.
+ */
+export function speculativeLine(
+  days: readonly Pick<DayUsage, 'speculativeAnswers' | 'speculativeDiscarded'>[],
+  span: string,
+): string {
+  let prepared = 0
+  let discarded = 0
+  for (const day of days) {
+    prepared += day.speculativeAnswers
+    discarded += day.speculativeDiscarded
+  }
+  return `Answers prepared during pauses, ${span}: ${prepared}, of which discarded: ${discarded}`
+}
+
 /** The budget in a sentence: what the operator needs to know about today's minutes. */
 export function budgetLine(budget: BudgetStatus): string {
   if (budget.dailyMinutes === 0)
@@ -93,6 +110,7 @@ export class UsageView {
   private readonly table: HTMLTableSectionElement
   private readonly chart: HTMLElement
   private readonly errors: HTMLElement
+  private readonly speculative: HTMLElement
   private readonly status: HTMLElement
   /** Bumped per refresh, so a slow answer never overwrites a newer one. */
   private generation = 0
@@ -102,6 +120,7 @@ export class UsageView {
     this.table = h('tbody')
     this.chart = h('div', { class: 'usage__chart-box' })
     this.errors = h('ul', { class: 'usage__errors' })
+    this.speculative = h('p', { class: 'usage__caption usage__speculative' })
     this.status = h('p', { class: 'admin__result', role: 'status' })
     const refresh = h('button', { type: 'button' }, 'Refresh')
     refresh.addEventListener('click', () => void this.refresh())
@@ -120,6 +139,7 @@ export class UsageView {
         ),
         this.table,
       ),
+      this.speculative,
       h('p', { class: 'usage__caption' }, `Session minutes per day, last ${CHART_DAYS} days`),
       this.chart,
       h('p', { class: 'usage__caption' }, `Errors by kind, last ${CHART_DAYS} days`),
@@ -161,6 +181,7 @@ export class UsageView {
         )
       }),
     )
+    this.speculative.textContent = speculativeLine(report.days.slice(-CHART_DAYS), `last ${CHART_DAYS} days`)
     this.chart.replaceChildren(minutesChart(report.days))
     const kinds = Object.entries(report.errorsByKind).sort(([, a], [, b]) => b - a)
     this.errors.replaceChildren(

@@ -38,11 +38,15 @@ describe('npm run -s usage', () => {
     const { ledger, advance } = ledgerAt(join(dir, 'usage-ledger.json'), yesterday.toISOString())
     ledger.sessionStarted('a', { kind: 'liveavatar', mode: 'lite', sandbox: true })
     ledger.record('visitor')
+    ledger.countAnswer('speculative-answer')
+    ledger.countAnswer('speculative-answer')
+    ledger.countAnswer('speculative-discarded')
     advance(10)
     await ledger.sessionEnded('a', 'stopped')
     advance(DAY - 10)
     ledger.sessionStarted('b', { kind: 'liveavatar', mode: 'full', sandbox: false })
     ledger.record('error', 'session-start')
+    ledger.countAnswer('speculative-answer')
     advance(2.5)
     await ledger.sessionEnded('b', 'stopped')
     await ledger.close()
@@ -62,6 +66,8 @@ describe('npm run -s usage', () => {
       conversations: 0,
       reconnects: 0,
       errors: 0,
+      speculativeAnswers: 2,
+      speculativeDiscarded: 1,
       estimatedCredits: 10,
     })
     expect(printed.days[2]).toMatchObject({
@@ -77,16 +83,19 @@ describe('npm run -s usage', () => {
       conversations: 0,
       reconnects: 0,
       errors: 1,
+      speculativeAnswers: 3,
+      speculativeDiscarded: 1,
       estimatedCredits: 15,
     })
 
     const csv = await usageCli('--data-dir', dir, '--days', '2', '--csv')
     expect(csv.code).toBe(0)
     expect(csv.stdout.split('\r\n')).toEqual([
-      'date,sessions,sessionMinutes,visitors,conversations,reconnects,errors,estimatedCredits',
-      `${before},1,10,1,0,0,0,10`,
-      `${today},1,2.5,0,0,0,1,5`,
-      'total,2,12.5,1,0,0,1,15',
+      // The speculative columns come last, so an older spreadsheet's columns keep their places.
+      'date,sessions,sessionMinutes,visitors,conversations,reconnects,errors,estimatedCredits,speculativeAnswers,speculativeDiscarded',
+      `${before},1,10,1,0,0,0,10,2,1`,
+      `${today},1,2.5,0,0,0,1,5,1,0`,
+      'total,2,12.5,1,0,0,1,15,3,1',
       '',
     ])
   }, 120_000)

@@ -27,6 +27,10 @@ describe('UsageLedger counting', () => {
     ledger.record('error', 'session-start')
     ledger.record('error', 'microphone-denied')
     ledger.record('error', 'session-start')
+    ledger.countAnswer('speculative-answer')
+    ledger.countAnswer('speculative-answer')
+    ledger.countAnswer('speculative-answer')
+    ledger.countAnswer('speculative-discarded')
     advance(12.5)
     await ledger.sessionEnded('lease-1', 'stopped')
 
@@ -40,14 +44,18 @@ describe('UsageLedger counting', () => {
       conversations: 2,
       reconnects: 1,
       errors: 3,
+      speculativeAnswers: 3,
+      speculativeDiscarded: 1,
       estimatedCredits: 25,
     })
-    expect(report.days[0]?.sessions).toBe(0)
+    expect(report.days[0]).toMatchObject({ sessions: 0, speculativeAnswers: 0, speculativeDiscarded: 0 })
     expect(report.totals).toMatchObject({
       sessions: 1,
       sessionMinutes: 12.5,
       estimatedCredits: 25,
       errors: 3,
+      speculativeAnswers: 3,
+      speculativeDiscarded: 1,
     })
     expect(report.errorsByKind).toEqual({ 'session-start': 2, 'microphone-denied': 1 })
     await ledger.close()
@@ -146,6 +154,54 @@ describe('UsageLedger on disk', () => {
     ledger.record('reconnect')
     await ledger.flush()
     expect((await readLedger(path)).days['2026-11-30']?.reconnects).toBe(1)
+    await ledger.close()
+  })
+
+  it('reads a ledger written before the speculative counters as 0, and adds to them from there', async () => {
+    const path = await ledgerPath()
+    // A day as the ledger wrote it before speculative answers existed: no such keys at all.
+    const oldDay = {
+      sessions: 2,
+      sessionMinutes: 7,
+      wakes: 3,
+      visitors: 2,
+      conversations: 4,
+      reconnects: 0,
+      errors: 1,
+      errorsByKind: { 'session-start': 1 },
+      estimatedCredits: 14,
+    }
+    const oldFile = {
+      version: 1,
+      savedAt: Date.parse('2026-11-29T18:00:00Z'),
+      days: { '2026-11-29': oldDay, '2026-11-30': { ...oldDay, sessions: 1 } },
+      sessions: [],
+      open: [],
+    }
+    await writeFile(path, JSON.stringify(oldFile))
+    const { ledger, log } = ledgerAt(path, '2026-11-30T10:00:00Z')
+    expect(await ledger.load()).toBeUndefined()
+    expect(log.entries.filter((entry) => entry.level === 'error')).toEqual([])
+    expect(ledger.report(2).days).toMatchObject([
+      { date: '2026-11-29', sessions: 2, conversations: 4, speculativeAnswers: 0, speculativeDiscarded: 0 },
+      { date: '2026-11-30', sessions: 1, speculativeAnswers: 0, speculativeDiscarded: 0 },
+    ])
+    ledger.countAnswer('speculative-answer')
+    ledger.countAnswer('speculative-answer')
+    ledger.countAnswer('speculative-discarded')
+    await ledger.flush()
+    const file = await readLedger(path)
+    expect(file.days['2026-11-29']).toEqual({ ...oldDay, speculativeAnswers: 0, speculativeDiscarded: 0 })
+    expect(file.days['2026-11-30']).toMatchObject({
+      sessions: 1,
+      speculativeAnswers: 2,
+      speculativeDiscarded: 1,
+    })
+    expect(ledger.report(2).totals).toMatchObject({
+      sessions: 3,
+      speculativeAnswers: 2,
+      speculativeDiscarded: 1,
+    })
     await ledger.close()
   })
 
