@@ -83,7 +83,13 @@ export async function createAppServices(adapters: HostAdapters): Promise<AppServ
   await sessions.loadLedger()
   const leftoverSessionsSwept = sessions.stopLeftovers()
   const media = new MediaLibrary(adapters.backgroundsDir, adapters.sampleBackgroundsDir)
-  const conversation = new ConversationService({ settings, secrets, events, log: hostLog('conversation') })
+  const conversation = new ConversationService({
+    settings,
+    secrets,
+    events,
+    log: hostLog('conversation'),
+    count: (kind) => usage.countAnswer(kind),
+  })
   const services: BridgeServices = {
     settings,
     secrets,

@@ -117,8 +117,13 @@ export function createBridgeHandlers(services: BridgeServices): BridgeHandlers {
     },
     transcribe: (utterance, { clientId }) => conversation.transcribe(clientId, utterance),
     // Returns before the answer: its text, or its failure, arrives as answerStream events for this client.
-    askAssistant: ({ requestId, text }, { clientId }) => {
-      conversation.ask(clientId, requestId, text)
+    askAssistant: ({ requestId, text, speculative }, { clientId }) => {
+      conversation.ask(clientId, requestId, text, { speculative: speculative === true })
+      return null
+    },
+    // The visitor's turn is over: the speculative answer joins the history (a stale id is a no-op).
+    commitAnswer: ({ requestId }, { clientId }) => {
+      conversation.commit(clientId, requestId)
       return null
     },
     cancelAnswer: ({ requestId }, { clientId }) => {

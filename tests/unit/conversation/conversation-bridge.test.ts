@@ -1,86 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createAppServices, type AppServices } from '../../../src/main/app-services'
-import { nodeHostAdapters } from '../../../src/main/web/node-host'
+import { describe, expect, it, vi } from 'vitest'
 import { startWebHost } from '../../../src/main/web/server'
 import type { AnswerStreamEvent } from '../../../src/shared/contract'
-import type { SettingsPatch } from '../../../src/shared/settings/schema'
-import { splitIntoTokens, startFakeOpenAi, type FakeOpenAi } from '../../support/fake-openai'
+import { splitIntoTokens, startFakeOpenAi } from '../../support/fake-openai'
 import { send } from '../support/http-client'
-import { memorySink } from '../support/memory-log'
-import { useTempDirs } from '../support/temp-dir'
 import { makeWav } from './wav-fixture'
 import { openEvents } from '../support/event-stream'
+import { ANSWER, KEY, QUESTION, SYSTEM, useConversationHarness } from './conversation-harness'
 
-const tempDir = useTempDirs()
-const KEY = 'sk-unit-bridge-key-0123456789abcdefXYZ'
-const ANSWER = 'We open at nine. The café is on the first floor. Enjoy your visit!'
-const QUESTION = 'When do you open and where is the café?'
-const SYSTEM = 'You are the receptionist of the Unit Test Museum.'
-
-interface Received {
-  payload: AnswerStreamEvent
-  target: string | undefined
-}
-
-interface Harness {
-  services: AppServices
-  fake: FakeOpenAi
-  events: Received[]
-  log: () => string
-  call: (name: string, request: unknown, clientId?: string) => Promise<unknown>
-  /** Resolves with the events of one request once it has ended (done or error). */
-  settled: (requestId: string) => Promise<AnswerStreamEvent[]>
-  of: (requestId: string) => AnswerStreamEvent[]
-}
-
-const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function setUp(patch: SettingsPatch = {}, fakeOptions: Parameters<typeof startFakeOpenAi>[0] = {}) {
-  const dir = await tempDir()
-  const { sink, text } = memorySink()
-  const services = await createAppServices(nodeHostAdapters(dir, sink))
-  const fake = await startFakeOpenAi({
-    answer: ANSWER,
-    transcript: QUESTION,
-    tokensPerSecond: 200,
-    ...fakeOptions,
-  })
-  cleanups.push(async () => {
-    await services.close()
-    await fake.close()
-  })
-  services.settings.update({
-    conversation: { mode: 'llm', ...patch.conversation },
-    llm: { baseUrl: fake.baseUrl, model: 'fake-model', systemPrompt: SYSTEM, ...patch.llm },
-  })
-  await services.secrets.set('llmApiKey', KEY)
-  const events: Received[] = []
-  services.events.subscribe((name, payload, target) => {
-    if (name === 'answerStream') events.push({ payload: payload as AnswerStreamEvent, target })
-  })
-  const of = (requestId: string) =>
-    events.map((event) => event.payload).filter((payload) => payload.requestId === requestId)
-  const harness: Harness = {
-    services,
-    fake,
-    events,
-    log: text,
-    call: (name, request, clientId = 'window:1') => services.dispatch(name, request, { clientId }),
-    of,
-    settled: async (requestId) => {
-      await vi.waitFor(() => expect(of(requestId).some((event) => event.kind !== 'delta')).toBe(true), {
-        timeout: 10_000,
-      })
-      return of(requestId)
-    },
-  }
-  return harness
-}
+const { setUp, tempDir, cleanups } = useConversationHarness()
 
 const wavBase64 = () => makeWav({ ms: 800 }).toString('base64')
 

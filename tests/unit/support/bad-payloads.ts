@@ -29,7 +29,9 @@ export function validRequests(targets: RequestTargets): { [Name in CallName]: Ca
     log: { level: 'info', message: 'hello', context: { step: 1 } },
     listBackgrounds: undefined,
     transcribe: { audioBase64: 'UklGRiQAAABXQVZF', format: 'wav' },
-    askAssistant: { requestId: 'request-1', text: 'Where is the lift?' },
+    // With the optional flag set, so its wrong-typed cases know it is a boolean.
+    askAssistant: { requestId: 'request-1', text: 'Where is the lift?', speculative: true },
+    commitAnswer: { requestId: 'request-1' },
     cancelAnswer: { requestId: 'request-1' },
     endConversation: undefined,
     synthesizeSpeech: { requestId: 'request-1', text: 'It is on your left.' },

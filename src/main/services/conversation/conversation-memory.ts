@@ -83,10 +83,20 @@ export class ConversationMemory {
     if (turns?.length === 0) this.conversations.delete(clientId)
   }
 
-  /** The chat messages for the newest question within the budget; older turns beyond it are forgotten. */
-  messages(clientId: string, systemPrompt: string, budget: HistoryBudget): ChatMessage[] {
-    const kept = selectTurns(this.conversations.get(clientId) ?? [], budget)
-    if (kept.length > 0) this.conversations.set(clientId, kept)
+  /**
+   * The chat messages for the newest question within the budget; older turns beyond it are forgotten, unless
+   * `keepOlder`: a speculative question may yet be withdrawn, and the turns it pushed out of the budget must
+   * then still be there for the question that replaces it (`trim` forgets them once it is committed).
+   */
+  messages(
+    clientId: string,
+    systemPrompt: string,
+    budget: HistoryBudget,
+    { keepOlder = false }: { keepOlder?: boolean } = {},
+  ): ChatMessage[] {
+    const kept = keepOlder
+      ? selectTurns(this.conversations.get(clientId) ?? [], budget)
+      : this.trim(clientId, budget)
     const messages: ChatMessage[] =
       systemPrompt.trim() === '' ? [] : [{ role: 'system', content: systemPrompt }]
     for (const turn of kept) {
@@ -95,6 +105,13 @@ export class ConversationMemory {
       if (turn.answer !== '') messages.push({ role: 'assistant', content: turn.answer })
     }
     return messages
+  }
+
+  /** Forgets the turns older than the budget allows with the newest question; returns the turns kept. */
+  trim(clientId: string, budget: HistoryBudget): Turn[] {
+    const kept = selectTurns(this.conversations.get(clientId) ?? [], budget)
+    if (kept.length > 0) this.conversations.set(clientId, kept)
+    return kept
   }
 
   turns(clientId: string): readonly Turn[] {
