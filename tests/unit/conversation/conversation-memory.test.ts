@@ -126,6 +126,35 @@ describe('ConversationMemory', () => {
     expect(memory.messages('a', SYSTEM, WIDE).filter((message) => message.role === 'user')).toHaveLength(2)
   })
 
+  it('with keepOlder, sends the same messages but forgets nothing until trim', () => {
+    const memory = new ConversationMemory()
+    converse(memory, 'c', 5)
+    const budget = { maxTurns: 2, maxTokens: 100_000 }
+    const speculative = memory.ask('c', 'half a question')
+    const sent = memory.messages('c', SYSTEM, budget, { keepOlder: true })
+    expect(sent.filter((message) => message.role === 'user').map((message) => message.content)).toEqual([
+      `question 5 ${'q'.repeat(10)}`,
+      'half a question',
+    ])
+    // Withdrawn, as a discarded speculative question is: the five older turns are all still there.
+    expect(memory.turns('c')).toHaveLength(6)
+    memory.withdraw('c', speculative)
+    expect(memory.turns('c').map((turn) => turn.question)).toEqual(
+      [1, 2, 3, 4, 5].map((index) => `question ${index} ${'q'.repeat(10)}`),
+    )
+    // Kept, as a committed one is: trim forgets what fell out of the budget, and returns what stays.
+    memory.ask('c', 'the whole question')
+    memory.messages('c', SYSTEM, budget, { keepOlder: true })
+    expect(memory.turns('c')).toHaveLength(6)
+    expect(memory.trim('c', budget).map((turn) => turn.question)).toEqual([
+      `question 5 ${'q'.repeat(10)}`,
+      'the whole question',
+    ])
+    expect(memory.turns('c')).toHaveLength(2)
+    expect(memory.trim('nobody', budget)).toEqual([])
+    expect(memory.turns('nobody')).toEqual([])
+  })
+
   it('omits an empty system prompt, and sends a question cut off before any answer on its own', () => {
     const memory = new ConversationMemory()
     memory.ask('a', 'first, interrupted')
