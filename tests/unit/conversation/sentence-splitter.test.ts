@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SentenceSplitter, cleanForSpeech } from '../../../src/renderer/src/conversation/sentence-splitter'
+import { splitIntoTokens } from '../../support/fake-openai'
 
 /** Feeds `text` in `step`-sized deltas, then flushes; returns every sentence in order. */
 function split(text: string, lang = 'en', step = 1, options = {}): string[] {
@@ -265,5 +266,181 @@ describe('SentenceSplitter: long sentences', () => {
     expect(pieces.length).toBeGreaterThan(1)
     expect(pieces.join('')).toBe(text)
     for (const piece of pieces.slice(0, -1)) expect(piece.endsWith('，')).toBe(true)
+  })
+})
+
+describe('SentenceSplitter: first unit at a clause boundary', () => {
+  const clause = { firstUnit: 'clause' } as const
+  const breakfast =
+    'Breakfast is served in the garden restaurant on the ground floor, right next to the pool, from seven ' +
+    'until half past ten every morning. It has fresh pastries.'
+
+  /** Streams `answer` token by token as the fake LLM does; returns each unit with the token count it took. */
+  function streamTokens(answer: string, options = {}): { unit: string; tokens: number | 'flush' }[] {
+    const splitter = new SentenceSplitter('en', options)
+    const units: { unit: string; tokens: number | 'flush' }[] = []
+    splitIntoTokens(answer).forEach((token, index) => {
+      for (const unit of splitter.push(token)) units.push({ unit, tokens: index + 1 })
+    })
+    for (const unit of splitter.flush()) units.push({ unit, tokens: 'flush' })
+    return units
+  }
+
+  it('ends a long first sentence at its first comma; the rest stays whole sentences', () => {
+    expect(splitAnyhow(breakfast, 'en', clause)).toEqual([
+      'Breakfast is served in the garden restaurant on the ground floor,',
+      'right next to the pool, from seven until half past ten every morning.',
+      'It has fresh pastries.',
+    ])
+  })
+
+  it('does not split a short first sentence (fewer than 6 words before the comma)', () => {
+    expect(splitAnyhow('Yes, breakfast is served in the garden every morning. Enjoy.', 'en', clause)).toEqual(
+      ['Yes, breakfast is served in the garden every morning.', 'Enjoy.'],
+    )
+    // Five words before the comma: still whole; six: split.
+    expect(splitAnyhow('One two three four five, six seven eight.', 'en', clause)).toEqual([
+      'One two three four five, six seven eight.',
+    ])
+    expect(splitAnyhow('One two three four five six, seven eight.', 'en', clause)).toEqual([
+      'One two three four five six,',
+      'seven eight.',
+    ])
+  })
+
+  it('does not split inside a number', () => {
+    expect(
+      splitAnyhow(
+        'The hotel has a garden of about 1,000 square metres and 3,5 hectares of park. Nice.',
+        'en',
+        clause,
+      ),
+    ).toEqual(['The hotel has a garden of about 1,000 square metres and 3,5 hectares of park.', 'Nice.'])
+  })
+
+  it('splits only the first sentence, never a later one', () => {
+    expect(
+      splitAnyhow(
+        'Welcome to the hotel. The spa on the second floor of the east wing, which has a sauna, opens at nine.',
+        'en',
+        clause,
+      ),
+    ).toEqual([
+      'Welcome to the hotel.',
+      'The spa on the second floor of the east wing, which has a sauna, opens at nine.',
+    ])
+  })
+
+  it('uses ; : and a spaced dash too, but not a hyphen inside a word', () => {
+    expect(
+      splitAnyhow('The well-known rooftop bar upstairs opens late; it closes at two.', 'en', clause)[0],
+    ).toBe('The well-known rooftop bar upstairs opens late;')
+    expect(
+      splitAnyhow('There are three good options for dinner tonight: sushi, pizza or tapas.', 'en', clause)[0],
+    ).toBe('There are three good options for dinner tonight:')
+    expect(splitAnyhow('The pool on the roof is heated all year — even in January.', 'en', clause)).toEqual([
+      'The pool on the roof is heated all year —',
+      'even in January.',
+    ])
+  })
+
+  it('hands out the clause at the token that brings the comma and its space', () => {
+    const units = streamTokens(breakfast, clause)
+    const tokens = splitIntoTokens(breakfast)
+    const commaToken = tokens.indexOf('floor, ') + 1
+    expect(commaToken).toBe(11)
+    expect(units[0]).toEqual({
+      unit: 'Breakfast is served in the garden restaurant on the ground floor,',
+      tokens: commaToken,
+    })
+    // Without the clause rule the first unit waits for the first token of the second sentence.
+    const whole = streamTokens(breakfast)
+    expect(whole[0]?.tokens).toBe(tokens.indexOf('It ') + 1)
+    expect(whole[0]?.tokens).toBe(25)
+  })
+
+  it('waits for the whitespace after the mark, so "1," then "000" stays a number', () => {
+    const splitter = new SentenceSplitter('en', clause)
+    expect(splitter.push('The garden restaurant seats about 1,')).toEqual([])
+    expect(splitter.push('000 guests, ')).toEqual(['The garden restaurant seats about 1,000 guests,'])
+    expect(splitter.push('more or less.')).toEqual([])
+    expect(splitter.flush()).toEqual(['more or less.'])
+  })
+
+  it('is for the first unit of each answer: after flush or reset the next answer may split again', () => {
+    const splitter = new SentenceSplitter('en', clause)
+    expect(splitter.push('Hello. The lobby bar on the ground floor is open, ')).toEqual(['Hello.'])
+    expect(splitter.flush()).toEqual(['The lobby bar on the ground floor is open,'])
+    expect(splitter.push('The lobby bar on the ground floor is open, until')).toEqual([
+      'The lobby bar on the ground floor is open,',
+    ])
+    splitter.reset()
+    expect(splitter.push('The lobby bar on the ground floor is open, until')).toEqual([
+      'The lobby bar on the ground floor is open,',
+    ])
+    expect(splitter.push(' midnight, every day. ')).toEqual([])
+  })
+
+  it('CJK: splits after 、or ， only with 12 letters before it', () => {
+    expect(splitAnyhow('はい、元気です！ありがとう', 'ja', clause)).toEqual([
+      'はい、元気です！',
+      'ありがとう',
+    ])
+    expect(splitAnyhow('朝食は一階のガーデンレストランで、七時から十時半までです。', 'ja', clause)).toEqual([
+      '朝食は一階のガーデンレストランで、',
+      '七時から十時半までです。',
+    ])
+    expect(splitAnyhow('早餐在一楼花园餐厅供应，每天七点到十点半。', 'zh', clause)).toEqual([
+      '早餐在一楼花园餐厅供应，每天七点到十点半。',
+    ])
+    expect(splitAnyhow('早餐在酒店一楼的花园餐厅里供应，每天七点到十点半。', 'zh', clause)).toEqual([
+      '早餐在酒店一楼的花园餐厅里供应，',
+      '每天七点到十点半。',
+    ])
+  })
+
+  it('never hands out a unit that is only punctuation or whitespace', () => {
+    for (const text of [
+      ', , , ; : — , ',
+      'One two three four five six, , , ; seven.',
+      '🎉🎉, 🎉🎉🎉🎉, more.',
+    ]) {
+      for (const unit of splitAnyhow(text, 'en', clause)) expect(unit).toMatch(/[\p{L}\p{N}]/u)
+    }
+    expect(splitAnyhow(', , , ; : — , ', 'en', clause)).toEqual([])
+    const units = splitAnyhow('One two three four five six, , , ; seven.', 'en', clause)
+    expect(units[0]).toBe('One two three four five six,')
+    expect(units).toHaveLength(2)
+  })
+
+  it('joining the units gives the whole answer back, streamed by characters or by tokens', () => {
+    const answers = [
+      breakfast,
+      'Yes, we do.',
+      'The nearest pharmacy is on Main St. Near the bank, about 300 metres away, open until 8 p.m. Take a map.',
+      'You can reach the airport by train, by bus or by taxi; the train is the quickest, at 25 minutes.',
+      'Our conference rooms on the first floor - all with daylight - seat 10 to 120 people. Ask at the desk.',
+      'Dr. Smith, our house doctor for all guests of the hotel, sees patients from 9 to 11. Room 1,204.',
+      'Checkout is at noon.\nLate checkout, until two in the afternoon, costs 30 euros.',
+      '',
+    ]
+    for (const answer of answers) {
+      const expected = cleanForSpeech(answer)
+      expect(splitAnyhow(answer, 'en', clause).join(' '), answer).toBe(expected)
+      expect(
+        streamTokens(answer, clause)
+          .map(({ unit }) => unit)
+          .join(' '),
+        answer,
+      ).toBe(expected)
+    }
+  })
+
+  it('default mode is unchanged: whole sentences only', () => {
+    expect(splitAnyhow(breakfast)).toEqual([
+      'Breakfast is served in the garden restaurant on the ground floor, right next to the pool, from seven until half past ten every morning.',
+      'It has fresh pastries.',
+    ])
+    expect(splitAnyhow(breakfast, 'en', { firstUnit: 'sentence' })).toEqual(splitAnyhow(breakfast))
   })
 })

@@ -18,6 +18,14 @@
  *   that leaves at least `minClauseChars` (40) before it, or failing that at the last space, so speech can
  *   start before a long sentence is finished. Text without either (long unpunctuated CJK) waits for its end.
  * - A line break ends a sentence: headings and list items have no full stop.
+ * - With `firstUnit: 'clause'`, the first unit of an answer may end at a clause boundary instead, so the avatar
+ *   starts speaking sooner when the first sentence is long: after the first , ; : or spaced dash (— – -)
+ *   that is followed by whitespace and has at least 6 words before it (so a short first sentence is never
+ *   split, and "1,000" or "3,5" never is), or after the first 、，；： with at least 12 letters before it (CJK
+ *   has no spaces to count words by). It is handed out as soon as the whitespace after the mark arrives (the
+ *   CJK mark alone is enough). Only the first sentence is looked at, whether or not its end has arrived yet,
+ *   so the units do not depend on how the stream happens to be chopped; everything after the first unit is
+ *   whole sentences as in the default `'sentence'` mode. `flush` and `reset` start a new answer.
  * - Markdown the LLM may still emit is removed (headings, bullets, list numbers, emphasis, code marks,
  *   links keep their text), and so are emoji; whitespace and newlines collapse to single spaces. A piece with
  *   no letter or digit left is never handed out.
@@ -28,10 +36,16 @@ export interface SentenceSplitterOptions {
   maxChars?: number
   /** The shortest piece such a cut may leave before it. */
   minClauseChars?: number
+  /** `'clause'`: the first unit of an answer may end at a clause boundary, so speech starts sooner. */
+  firstUnit?: 'sentence' | 'clause'
 }
 
 const DEFAULT_MAX_CHARS = 250
 const DEFAULT_MIN_CLAUSE_CHARS = 40
+/** Words before a first-unit clause cut: fewer, and a short first sentence would be chopped for no gain. */
+const FIRST_CLAUSE_MIN_WORDS = 6
+/** The same for CJK marks, counted in letters: about as much speech as six English words. */
+const FIRST_CLAUSE_MIN_CJK_LETTERS = 12
 
 /** Abbreviations that do not end a sentence, lowercased (en, de, fr, es, it). "No." and "etc." often do. */
 const ABBREVIATIONS = new Set([
@@ -102,6 +116,7 @@ const DOTTED = /^(?:\p{L}{1,2}\.){2,}$/u
 const OPENING_PUNCTUATION = /^[("'“‘«¿¡[]+/u
 /** After these a clause may be cut: Latin marks need a following space (so 3,5 stays whole), CJK marks not. */
 const CLAUSE_END = /(?:[,;:]|\s[—–-])\s+|[、，；：]\s*/gu
+const CJK_CLAUSE_MARK = /^[、，；：]/u
 /** Pictographs, and what builds emoji out of them: flags, skin tones, tag letters, selectors, joiners, keycaps. */
 const EMOJI =
   /\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Modifier}|[\u{E0020}-\u{E007F}]|\uFE0E|\uFE0F|\u200D|\u20E3/gu
@@ -141,7 +156,10 @@ export class SentenceSplitter {
   private readonly german: boolean
   private readonly maxChars: number
   private readonly minClauseChars: number
+  private readonly clauseFirst: boolean
   private buffer = ''
+  /** Whether this answer has handed out a unit yet: the clause rule is for the first one only. */
+  private started = false
 
   constructor(lang = 'en', options: SentenceSplitterOptions = {}) {
     let segmenter: Intl.Segmenter
@@ -155,35 +173,50 @@ export class SentenceSplitter {
     this.german = /^de\b/i.test(lang)
     this.maxChars = options.maxChars ?? DEFAULT_MAX_CHARS
     this.minClauseChars = Math.min(options.minClauseChars ?? DEFAULT_MIN_CLAUSE_CHARS, this.maxChars)
+    this.clauseFirst = options.firstUnit === 'clause'
   }
 
   /** Adds streamed text; returns the sentences it completed, in order (often none). */
   push(delta: string): string[] {
     this.buffer += delta
+    const sentences: string[] = []
+    if (this.clauseFirst && !this.started) {
+      const cut = this.firstClauseCut(this.buffer)
+      if (cut !== undefined) {
+        sentences.push(...this.finish(this.buffer.slice(0, cut)))
+        this.buffer = this.buffer.slice(cut)
+      }
+    }
     const pieces = this.pieces(this.buffer)
     // A boundary is final once a letter follows it: the pieces from the last one with a letter on wait.
     let firstPending = pieces.length - 1
     while (firstPending > 0 && !LETTER.test(pieces[firstPending] ?? '')) firstPending -= 1
-    const sentences = pieces.slice(0, firstPending).flatMap((piece) => this.finish(piece))
+    sentences.push(...pieces.slice(0, firstPending).flatMap((piece) => this.finish(piece)))
     let pending = pieces.slice(firstPending).join('')
     for (let cut = this.cutPoint(pending); cut !== undefined; cut = this.cutPoint(pending)) {
       sentences.push(...this.finish(pending.slice(0, cut)))
       pending = pending.slice(cut)
     }
     this.buffer = pending
+    if (sentences.length > 0) this.started = true
     return sentences
   }
 
-  /** The stream ended: whatever is left, as sentences. */
+  /**
+   * The stream ended: whatever is left, as sentences. The next push starts a new answer. No clause rule here:
+   * every push already applied it, and a mark with nothing after it is the end of the text anyway.
+   */
   flush(): string[] {
     const rest = this.buffer
     this.buffer = ''
+    this.started = false
     return this.pieces(rest).flatMap((piece) => this.finish(piece))
   }
 
   /** Drops what is buffered (barge-in, a failed answer). */
   reset(): void {
     this.buffer = ''
+    this.started = false
   }
 
   /** Text received but not handed out yet. */
@@ -213,6 +246,24 @@ export class SentenceSplitter {
     // "a.m." and "p.m." end sentences as often as not ("We open at 9 a.m. Come early.").
     if (DOTTED.test(word) && lower !== 'a.m.' && lower !== 'p.m.') return true
     return this.german && /\b\d{1,2}\.\s+$/u.test(previous) && mayBeMonth(next)
+  }
+
+  /**
+   * Where the first unit may end at a clause boundary inside the first sentence, if anywhere: right after the
+   * first mark (and its whitespace) with enough words before it.
+   */
+  private firstClauseCut(text: string): number | undefined {
+    const first = this.pieces(text)[0] ?? ''
+    for (const match of first.matchAll(CLAUSE_END)) {
+      const before = text.slice(0, match.index)
+      const enough = CJK_CLAUSE_MARK.test(match[0])
+        ? (before.match(/[\p{L}\p{N}]/gu) ?? []).length >= FIRST_CLAUSE_MIN_CJK_LETTERS
+        : cleanForSpeech(before)
+            .split(' ')
+            .filter((word) => LETTER_OR_DIGIT.test(word)).length >= FIRST_CLAUSE_MIN_WORDS
+      if (enough) return match.index + match[0].length
+    }
+    return undefined
   }
 
   /** Where to cut a piece that grew too long, if anywhere: after a clause mark, else after a space. */
