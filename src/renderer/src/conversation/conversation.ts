@@ -16,7 +16,16 @@ import { effectiveConversationMode, type ConversationMode } from './conversation
 import { SentenceSplitter } from './sentence-splitter'
 import { SpeechPipeline } from './speech-pipeline'
 import { SpeechQueue } from './speech-queue'
-import { startVoiceActivity, type VoiceActivity } from './voice-activity'
+import { TurnDetector } from './turn-detector'
+import { TurnTaking } from './turn-taking'
+import {
+  MIN_SPEECH_MS,
+  PRE_SPEECH_PAD_MS,
+  silenceThreshold,
+  startVoiceFrames,
+  VAD_FRAME_MS,
+  type VoiceActivity,
+} from './voice-activity'
 import { encodeWav, toBase64 } from './wav-encoder'
 import type { Log } from '../log'
 
@@ -35,6 +44,19 @@ export interface ConversationDeps {
 
 /** After this long without a word or a tap the visitor has gone: the next one starts a new conversation. */
 const VISITOR_GONE_MS = 120_000
+/** A silence this long may end the turn: what was said so far is transcribed and an answer prepared. */
+const SPECULATE_AFTER_MS = 200
+
+interface Answer {
+  requestId: string
+  splitter: SentenceSplitter
+  /** Prepared during a pause: its sentences wait here until the turn is over. */
+  held: boolean
+  sentences: string[]
+  outcome?: { kind: 'done' } | { kind: 'error'; code: string }
+  /** Some of it was handed to the avatar. */
+  spoken: boolean
+}
 
 function newRequestId(): string {
   return crypto.randomUUID().replaceAll('-', '')
@@ -50,22 +72,27 @@ function mark(name: string): void {
  * sentence by sentence while the rest is still being written: as REPEAT tasks where the avatar speaks text, or
  * (LiveAvatar LITE, which only lip-syncs) as speech synthesised in main and sent as audio. Both allow barge-in.
  *
- * Performance marks, for the benches: `kiosk:speech-end` (the visitor stopped), `kiosk:transcribed`, then per
- * sentence `kiosk:sentence-sent` (handed to the avatar); LITE adds `kiosk:speech-requested` (text to speech asked
+ * When the visitor's turn is over, and whether an answer is prepared during a pause, is TurnTaking's call
+ * (`conversation.turnTaking`); an answer prepared that way is held here, unspoken, until it releases it.
+ *
+ * Performance marks, for the benches: TurnTaking's (`kiosk:pause`, `kiosk:transcribed`,
+ * `kiosk:speculation-dropped`, `kiosk:turn-end`, `kiosk:speech-end`), `kiosk:answer-withdrawn` (an answer begun
+ * at a pause stopped because the visitor went on), then per sentence `kiosk:sentence-sent` (handed to the avatar); LITE adds `kiosk:speech-requested` (text to speech asked
  * of main), `kiosk:speech-synthesized` (its audio came back) and `kiosk:audio-sent` (handed to the avatar).
  */
 export class Conversation {
   private settings: Settings | undefined
   private session: AvatarSession | undefined
   private avatarTalking = false
-  private answer: { requestId: string; splitter: SentenceSplitter } | undefined
+  private answer: Answer | undefined
   /** Sentences as text (REPEAT), for avatars that speak text. */
   private readonly queue: SpeechQueue
   /** Sentences as our own speech, for avatars that only speak audio. */
   private readonly audio: SpeechPipeline<string>
   /** LITE: sentences whose audio was sent, captioned as the avatar starts speaking each. */
   private readonly pendingCaptions: string[] = []
-  private microphone: { stream: MediaStream; vad: VoiceActivity } | undefined
+  private microphone: { stream: MediaStream; vad: VoiceActivity; detector: TurnDetector } | undefined
+  private readonly turns: TurnTaking
   private openingMicrophone: Promise<void> | undefined
   private visitorGoneTimer: ReturnType<typeof setTimeout> | undefined
   private microphoneMuted = false
@@ -85,6 +112,7 @@ export class Conversation {
           void call(deps.bridge, 'cancelAnswer', { requestId }).catch(() => undefined)
       },
     })
+    this.turns = this.createTurnTaking()
     deps.bridge.onAnswerStream((event) => this.onAnswerStream(event))
     navigator.mediaDevices?.addEventListener?.('devicechange', () => {
       if (this.settings && this.mode() === 'llm' && !this.microphone) void this.ensureMicrophone()
@@ -124,6 +152,7 @@ export class Conversation {
     this.avatarTalking = false
     this.clearSpeech()
     this.cancelAnswer()
+    this.stopListening()
     void this.microphone?.vad.pause().catch(() => undefined)
     if (ended) this.endConversation()
   }
@@ -208,6 +237,7 @@ export class Conversation {
     }
     this.microphoneMuted = event.muted
     if (this.mode() === 'llm') {
+      if (event.muted) this.stopListening()
       void (event.muted ? this.microphone?.vad.pause() : this.microphone?.vad.resume())?.catch(
         () => undefined,
       )
@@ -244,15 +274,25 @@ export class Conversation {
     let stream: MediaStream | undefined
     try {
       stream = await openMicrophone()
-      const vad = await startVoiceActivity({
+      const threshold = settings.conversation.vadThreshold
+      const detector = new TurnDetector(
+        {
+          frameMs: VAD_FRAME_MS,
+          speechThreshold: threshold,
+          silenceThreshold: silenceThreshold(threshold),
+          minSpeechMs: MIN_SPEECH_MS,
+          preSpeechPadMs: PRE_SPEECH_PAD_MS,
+          endOfTurnMs: settings.conversation.endOfSpeechMs,
+          pauseMs: SPECULATE_AFTER_MS,
+        },
+        this.turns,
+      )
+      const vad = await startVoiceFrames({
         stream,
-        threshold: settings.conversation.vadThreshold,
-        endOfSpeechMs: settings.conversation.endOfSpeechMs,
-        onSpeechStart: () => this.onSpeechStart(),
-        onUtterance: (samples) => void this.onUtterance(samples),
-        onMisfire: () => this.deps.overlay.setListening(false),
+        threshold,
+        onFrame: (probability, samples) => detector.process(probability, samples),
       })
-      this.microphone = { stream, vad }
+      this.microphone = { stream, vad, detector }
       this.deps.input.setMicrophoneControl(settings.conversation.muteButton ? 'mute' : 'none')
       for (const track of stream.getAudioTracks()) {
         track.addEventListener('ended', () => {
@@ -269,6 +309,7 @@ export class Conversation {
   }
 
   private async closeMicrophone(): Promise<void> {
+    this.stopListening()
     const microphone = this.microphone
     this.microphone = undefined
     if (!microphone) return
@@ -284,6 +325,44 @@ export class Conversation {
     this.deps.input.setHint(MICROPHONE_HINTS[problem])
   }
 
+  /** What was being said when the microphone stops is dropped, with anything prepared for it. */
+  private stopListening(): void {
+    this.microphone?.detector.reset()
+    this.turns.reset()
+  }
+
+  private createTurnTaking(): TurnTaking {
+    return new TurnTaking({
+      mode: () => this.settings?.conversation.turnTaking ?? 'patient',
+      language: () => this.settings?.avatar.language ?? 'en',
+      transcribe: (audio) => this.transcribe(audio),
+      speechStarted: () => this.onSpeechStart(),
+      turnEnded: () => this.deps.overlay.setListening(false),
+      misfire: () => this.deps.overlay.setListening(false),
+      answer: (text) => {
+        if (!this.session) return
+        this.deps.overlay.showVisitorUtterance(text)
+        this.ask(text)
+      },
+      prepare: (text) => this.ask(text, { held: true }),
+      speak: (requestId, text) => {
+        const answer = this.answer
+        if (!this.session || answer?.requestId !== requestId) return
+        this.deps.overlay.showVisitorUtterance(text)
+        answer.held = false
+        this.release(answer)
+      },
+      // Main ignores a commit for an answer it no longer has (replaced or cancelled since).
+      confirm: (requestId) =>
+        void call(this.deps.bridge, 'commitAnswer', { requestId }).catch(() => undefined),
+      discard: (requestId) => this.discard(requestId),
+      transcriptionFailed: (error) => {
+        this.deps.log('warn', 'transcription failed; saying the fallback line', { error: String(error) })
+        this.sayFallback()
+      },
+    })
+  }
+
   private onSpeechStart(): void {
     if (!this.session) return
     this.deps.onVisitorSpoke?.()
@@ -292,57 +371,86 @@ export class Conversation {
     this.bargeIn('visitor spoke')
   }
 
-  private async onUtterance(samples: Float32Array): Promise<void> {
-    mark('kiosk:speech-end')
-    this.deps.overlay.setListening(false)
-    if (!this.session) return
-    let text: string
-    try {
-      const wav = encodeWav(samples)
-      text = (
-        await call(this.deps.bridge, 'transcribe', { audioBase64: toBase64(wav), format: 'wav' })
-      ).text.trim()
-    } catch (error) {
-      this.deps.log('warn', 'transcription failed; saying the fallback line', { error: String(error) })
-      this.sayFallback()
-      return
-    }
-    mark('kiosk:transcribed')
-    if (!text) return
-    this.deps.overlay.showVisitorUtterance(text)
-    this.ask(text)
+  private async transcribe(samples: Float32Array): Promise<string> {
+    if (!this.session) throw new Error('no live session')
+    const wav = encodeWav(samples)
+    const { text } = await call(this.deps.bridge, 'transcribe', { audioBase64: toBase64(wav), format: 'wav' })
+    return text
   }
 
-  private ask(text: string): void {
+  /** Starts an answer; `held`: prepared during a pause, silent until the turn is over. Returns its id. */
+  private ask(text: string, { held = false } = {}): string {
     this.cancelAnswer()
     const requestId = newRequestId()
-    this.answer = { requestId, splitter: new SentenceSplitter(this.settings?.avatar.language ?? 'en') }
+    const firstUnit = this.settings?.conversation.turnTaking === 'patient' ? 'sentence' : 'clause'
+    this.answer = {
+      requestId,
+      splitter: new SentenceSplitter(this.settings?.avatar.language ?? 'en', { firstUnit }),
+      held,
+      sentences: [],
+      spoken: false,
+    }
     this.deps.noteVisitorActivity()
-    call(this.deps.bridge, 'askAssistant', { requestId, text }).catch((error: unknown) => {
-      if (this.answer?.requestId !== requestId) return
-      this.answer = undefined
-      this.deps.log('warn', 'the question was not accepted; saying the fallback line', {
-        error: String(error),
-      })
-      this.sayFallback()
-    })
+    call(this.deps.bridge, 'askAssistant', { requestId, text, ...(held ? { speculative: true } : {}) }).catch(
+      (error: unknown) => {
+        const answer = this.answer
+        if (answer?.requestId !== requestId) return
+        this.deps.log('warn', 'the question was not accepted; saying the fallback line', {
+          error: String(error),
+        })
+        answer.outcome = { kind: 'error', code: 'not-accepted' }
+        this.release(answer)
+      },
+    )
+    return requestId
   }
 
   private onAnswerStream(event: AnswerStreamEvent): void {
     const answer = this.answer
     if (!answer || event.requestId !== answer.requestId) return
     if (event.kind === 'delta') {
-      for (const sentence of answer.splitter.push(event.text)) this.say(sentence, answer.requestId)
-      return
+      answer.sentences.push(...answer.splitter.push(event.text))
+    } else if (event.kind === 'done') {
+      answer.sentences.push(...answer.splitter.flush())
+      answer.outcome = { kind: 'done' }
+    } else {
+      answer.outcome = { kind: 'error', code: event.error.code }
     }
-    this.answer = undefined
-    if (event.kind === 'done') {
+    this.release(answer)
+  }
+
+  /** Hands what is ready of an answer to the avatar, unless it is held; then ends it if it is complete. */
+  private release(answer: Answer): void {
+    if (answer.held) return
+    for (const sentence of answer.sentences.splice(0)) {
+      answer.spoken = true
+      this.say(sentence, answer.requestId)
+    }
+    const outcome = answer.outcome
+    if (!outcome) return
+    if (this.answer === answer) this.answer = undefined
+    if (outcome.kind === 'done') {
       this.deps.onAnswered?.()
-      for (const sentence of answer.splitter.flush()) this.say(sentence, answer.requestId)
       return
     }
-    this.deps.log('warn', 'the answer failed; saying the fallback line', { code: event.error.code })
+    if (outcome.code !== 'not-accepted')
+      this.deps.log('warn', 'the answer failed; saying the fallback line', { code: outcome.code })
     this.sayFallback()
+  }
+
+  /** A prepared answer the visitor talked on over: cancel it, and stop whatever of it the avatar began. */
+  private discard(requestId: string): void {
+    const answer = this.answer
+    if (answer?.requestId !== requestId) return
+    const spoken = answer.spoken || !answer.held
+    this.cancelAnswer()
+    if (!spoken) return
+    mark('kiosk:answer-withdrawn')
+    this.deps.log('info', 'the visitor went on; withdrawing the answer begun at the pause')
+    this.clearSpeech()
+    this.session
+      ?.interrupt()
+      .catch((error: unknown) => this.deps.log('warn', 'interrupt failed', { error: String(error) }))
   }
 
   private cancelAnswer(): void {
