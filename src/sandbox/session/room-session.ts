@@ -138,6 +138,11 @@ export abstract class RoomSession {
   private readonly connections = new Set<SignalConnection>()
   private idleTimer: NodeJS.Timeout | undefined
   private readonly limitTimer: NodeJS.Timeout
+  /**
+   * The log record of each task queued or playing, by task id, so its speech start can be noted; an entry
+   * leaves when its task settles (spoken, interrupted or failed), which bounds the map by MAX_TASKS_IN_FLIGHT.
+   */
+  private readonly taskRecords = new Map<string, TaskRecord>()
 
   constructor(
     readonly config: RoomSessionConfig,
@@ -165,6 +170,11 @@ export abstract class RoomSession {
     const events = this.speakerEvents()
     this.speaker = new Speaker({
       ...events,
+      startTalking: (taskId) => {
+        const record = this.taskRecords.get(taskId)
+        if (record) record.startedAt = Date.now()
+        events.startTalking(taskId)
+      },
       stopTalking: (taskId, durationMs, interrupted) => {
         events.stopTalking(taskId, durationMs, interrupted)
         // Speaking is activity: the idle countdown starts when the avatar falls silent.
@@ -230,10 +240,16 @@ export abstract class RoomSession {
     if (this.speaker.inFlight >= MAX_TASKS_IN_FLIGHT)
       throw new SpeechQueueFullError(this.id, MAX_TASKS_IN_FLIGHT)
     this.touch()
-    appendTask(this.tasks, type, text)
+    const record = appendTask(this.tasks, type, text)
     const spoken = type === 'talk' ? respond(text, this.config.persona) : text
     const pcm = synthesize(this.deps.registry, spoken, this.config.voice)
+    this.taskRecords.set(taskId, record)
     const outcome = this.speaker.enqueue(taskId, spoken, pcm)
+    const forget = (): void => {
+      // A reused task id must not lose the newer task's record.
+      if (this.taskRecords.get(taskId) === record) this.taskRecords.delete(taskId)
+    }
+    outcome.then(forget, forget)
     if (mode === 'sync') {
       const result = await outcome
       return { taskId, durationMs: result.durationMs }

@@ -3,7 +3,13 @@ export type TaskType = 'talk' | 'repeat'
 export interface TaskRecord {
   type: TaskType
   text: string
+  /** When the task reached the sandbox (epoch ms). */
   at: number
+  /**
+   * When the sandbox's speaker began playing the task's audio (epoch ms, its `startTalking`): what a visitor
+   * would hear first. Null until then, and for good if the task was interrupted while still queued.
+   */
+  startedAt: number | null
 }
 
 /**
@@ -17,7 +23,15 @@ export const TASK_LOG_LIMITS = {
   maxTextChars: 1000,
 } as const
 
-export function appendTask(log: TaskRecord[], type: TaskType, text: string, at: number = Date.now()): void {
-  log.push({ type, text: text.slice(0, TASK_LOG_LIMITS.maxTextChars), at })
+/** Appends a record and returns it, so the caller can note later when its speech started. */
+export function appendTask(
+  log: TaskRecord[],
+  type: TaskType,
+  text: string,
+  at: number = Date.now(),
+): TaskRecord {
+  const record: TaskRecord = { type, text: text.slice(0, TASK_LOG_LIMITS.maxTextChars), at, startedAt: null }
+  log.push(record)
   if (log.length > TASK_LOG_LIMITS.maxRecords) log.splice(0, log.length - TASK_LOG_LIMITS.maxRecords)
+  return record
 }
