@@ -5,6 +5,7 @@ import { SANDBOX_AVATARS } from '../../../src/sandbox/session/avatars'
 import { RoomSession } from '../../../src/sandbox/session/room-session'
 import { DEFAULT_PERSONA } from '../../../src/sandbox/speech/responder'
 import type { SpeakerEvents } from '../../../src/sandbox/speech/speaker'
+import type * as Tts from '../../../src/sandbox/speech/tts'
 
 /**
  * TaskRecord.startedAt: when the sandbox's speaker began playing each task, which the conversation bench
@@ -12,7 +13,7 @@ import type { SpeakerEvents } from '../../../src/sandbox/speech/speaker'
  * faked, so the test pulls frames itself and the clock (Date) only moves when the test says.
  */
 vi.mock('../../../src/sandbox/speech/tts', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../../src/sandbox/speech/tts')>()),
+  ...(await importOriginal<typeof Tts>()),
   synthesize: () => Promise.resolve(tone(100)),
 }))
 
