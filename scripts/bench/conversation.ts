@@ -1,27 +1,52 @@
-import { readFile } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
-import { chromium, type Page } from '@playwright/test'
 import type { Sandbox } from '../../src/sandbox'
-import { splitIntoTokens, startFakeOpenAi } from '../../tests/support/fake-openai'
-import { chromiumLaunchOptions } from '../../tests/e2e/support/chromium'
-import { fakeMicrophoneArgs, makeQuestionWav } from '../../tests/e2e/support/fake-microphone'
-import { SANDBOX_KEY, startKiosk, waitForLive } from '../../tests/e2e/support/kiosk'
+import { splitIntoTokens, type FakeOpenAi } from '../../tests/support/fake-openai'
+import { SANDBOX_KEY } from '../../tests/e2e/support/kiosk'
+import { speak, toWav } from '../../tests/e2e/support/utterance'
 import { ensureBuild } from '../ensure-build'
+import {
+  echoAnswer,
+  judge,
+  PART_GAP_MS,
+  SPLIT_UTTERANCES,
+  splitUtterancePcm,
+  transcribeSplit,
+  type FalseCommitVerdict,
+} from './false-commits'
 import { median } from './stats'
+import {
+  BenchKiosk,
+  launchBenchBrowser,
+  stageFigures,
+  type BenchFakes,
+  type RoundResult,
+  type Script,
+  type Variant,
+} from './voice-to-voice'
 
 /**
  * `npm run bench -- conversation`: how soon the avatar starts answering. One run, the fake LLM at 30 tokens/s
- * with a 120-token answer, the same fake transcription delay for both:
+ * with a 120-token answer, the same fake transcription delay for all:
  *
- * - ours: the kiosk page (fake microphone → VAD → transcription → streamed answer → first sentence as a
- *   REPEAT task), from the detector's end-of-speech event to the first REPEAT reaching the sandbox;
- * - baseline, as the old HeyGen demo does it: transcribe, wait for the whole completion, then one REPEAT.
+ * - voiceToVoiceMs: from the last voiced sample of the visitor's question (played into a WebAudio microphone at
+ *   a known time) to the first sample of the answer the sandbox plays, per provider and turn-taking mode; ours
+ *   is the legacy kiosk in `quick` mode, the baseline the same kiosk in `patient` mode (the pipeline before
+ *   turn taking), with per-stage medians from the page's marks;
+ * - speechEndToFirstRepeatMs: on the `patient` kiosk, from the detector's end-of-speech mark to the first REPEAT
+ *   reaching the sandbox, against the old HeyGen demo's order of work (transcribe, wait for the whole
+ *   completion, then one REPEAT);
+ * - falseCommits: questions with a pause inside, on the `quick` and `speculative` kiosks: answers that came
+ *   before the visitor had finished, or answered only the first part (goal 0), and that each was answered once.
  */
 
 const TOKENS_PER_SECOND = 30
 const TRANSCRIPTION_DELAY_MS = 300
 const FIRST_TOKEN_DELAY_MS = 200
 const ROUNDS = 5
+/** The visitor's goal for voice to voice (issue 12). */
+const VOICE_TO_VOICE_GOAL_MS = 1100
+/** After the first answer began playing: long enough to hear a second, wrong one arrive, before the tap. */
+const LISTEN_MS = 500
 /** LiveAvatar LITE: our text to speech, from the request to its first byte of audio. */
 const SPEECH_FIRST_BYTE_DELAY_MS = 150
 const QUESTION = 'Where can I get breakfast?'
@@ -36,52 +61,9 @@ function answerOf120Tokens(): string {
   return tokens.join('')
 }
 
-function repeatTasks(sandbox: Sandbox, text: string): number[] {
-  return sandbox
-    .sessions()
-    .flatMap((session) => session.tasks)
-    .filter((task) => task.type === 'repeat' && task.text === text)
-    .map((task) => task.at)
-}
-
 /** `BENCH_PLAIN=1`: no chroma keying, to tell the pipeline's own cost from a CPU-rendered compositor's. */
-function plainDisplay(): { display?: { chromaKey: { enabled: false } } } {
+function plainDisplay(): Record<string, unknown> {
   return process.env.BENCH_PLAIN ? { display: { chromaKey: { enabled: false } } } : {}
-}
-
-/** When each LITE utterance's first audio chunk reached the sandbox. */
-function audioArrivals(sandbox: Sandbox): number[] {
-  return sandbox
-    .sessions()
-    .flatMap((session) => session.audioUtterances ?? [])
-    .map((utterance) => utterance.firstChunkAt)
-    .sort((a, b) => a - b)
-}
-
-/** Per fake-microphone loop: from the detector's end of speech to the avatar's first sign of the answer. */
-async function measureRounds(page: Page, firstArrivals: () => number[]): Promise<number[]> {
-  const samples: number[] = []
-  for (let round = 0; round < ROUNDS; round += 1) {
-    const deadline = Date.now() + 30_000
-    for (;;) {
-      const ends = await speechEnds(page)
-      const end = ends[round]
-      const first = end === undefined ? undefined : firstArrivals().find((at) => at >= end)
-      if (end !== undefined && first !== undefined) {
-        samples.push(first - end)
-        break
-      }
-      if (Date.now() > deadline) throw new Error(`round ${round}: no answer within 30 s`)
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
-  return samples
-}
-
-async function speechEnds(page: Page): Promise<number[]> {
-  return page.evaluate(() =>
-    performance.getEntriesByName('kiosk:speech-end').map((entry) => performance.timeOrigin + entry.startTime),
-  )
 }
 
 async function rest(
@@ -102,8 +84,106 @@ async function rest(
   return ((await response.json()) as { data: unknown }).data
 }
 
+const VARIANTS: (Variant & { falseCommits: boolean })[] = [
+  { name: 'legacyPatient', kind: 'heygen', turnTaking: 'patient', falseCommits: false },
+  { name: 'legacySpeculative', kind: 'heygen', turnTaking: 'speculative', falseCommits: true },
+  { name: 'legacyQuick', kind: 'heygen', turnTaking: 'quick', falseCommits: true },
+  {
+    name: 'fullPatient',
+    kind: 'liveavatar',
+    liveAvatarMode: 'full',
+    turnTaking: 'patient',
+    falseCommits: false,
+  },
+  { name: 'fullQuick', kind: 'liveavatar', liveAvatarMode: 'full', turnTaking: 'quick', falseCommits: false },
+  {
+    name: 'litePatient',
+    kind: 'liveavatar',
+    liveAvatarMode: 'lite',
+    turnTaking: 'patient',
+    falseCommits: false,
+  },
+  { name: 'liteQuick', kind: 'liveavatar', liveAvatarMode: 'lite', turnTaking: 'quick', falseCommits: false },
+]
+
+/** The old HeyGen demo's order of work on a session of its own: transcribe, whole completion, one REPEAT. */
+async function wholeCompletionBaseline(sandbox: Sandbox, llm: FakeOpenAi, wav: Buffer): Promise<number[]> {
+  const token = (await rest(sandbox.baseUrl, '/v1/streaming.create_token', undefined, {})) as {
+    token: string
+  }
+  const session = (await rest(sandbox.baseUrl, '/v1/streaming.new', token.token, {
+    quality: 'low',
+    avatar_name: 'bench',
+    version: 'v2',
+  })) as { session_id: string }
+  await rest(sandbox.baseUrl, '/v1/streaming.start', token.token, { session_id: session.session_id })
+  const samples: number[] = []
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const end = Date.now()
+    const form = new FormData()
+    form.append('model', 'whisper-1')
+    form.append('file', new Blob([new Uint8Array(wav)], { type: 'audio/wav' }), 'utterance.wav')
+    const transcribed = (await (
+      await fetch(`${llm.baseUrl}/audio/transcriptions`, { method: 'POST', body: form })
+    ).json()) as { text: string }
+    const completion = await fetch(`${llm.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        stream: true,
+        messages: [{ role: 'user', content: transcribed.text }],
+      }),
+    })
+    const text = (await completion.text())
+      .split('\n')
+      .filter((line) => line.startsWith('data: {'))
+      .map(
+        (line) =>
+          (JSON.parse(line.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta
+            .content ?? '',
+      )
+      .join('')
+    await rest(sandbox.baseUrl, '/v1/streaming.task', token.token, {
+      session_id: session.session_id,
+      text,
+      task_type: 'repeat',
+      task_mode: 'async',
+    })
+    const arrived = sandbox
+      .sessions()
+      .flatMap((entry) => entry.tasks)
+      .find((task) => task.type === 'repeat' && task.text === text && task.at >= end)
+    if (!arrived) throw new Error('baseline: the REPEAT did not reach the sandbox')
+    samples.push(arrived.at - end)
+  }
+  await rest(sandbox.baseUrl, '/v1/streaming.interrupt', token.token, { session_id: session.session_id })
+  await rest(sandbox.baseUrl, '/v1/streaming.stop', token.token, { session_id: session.session_id })
+  return samples
+}
+
+/** From the detector's end-of-speech mark to the answer's arrival at the sandbox, per round that has both. */
+function speechEndToArrival(rounds: RoundResult[]): number[] {
+  return rounds.flatMap((round) =>
+    round.marks.speechEnd === undefined || round.first === undefined
+      ? []
+      : [round.first.at - round.marks.speechEnd],
+  )
+}
+
+interface FalseCommitFigures {
+  utterances: number
+  falseCommits: number
+  answered: number
+  /** Chat requests the fake LLM got during these rounds, and those the kiosk closed before the answer's end. */
+  llmChatRequests: number
+  llmChatClosedBeforeEnd: number
+  verdicts: FalseCommitVerdict[]
+}
+
 export async function run(): Promise<Record<string, unknown>> {
   ensureBuild()
+  const startedAt = Date.now()
   const answer = answerOf120Tokens()
   const tokens = splitIntoTokens(answer)
   // The splitter hands out the first sentence once the first letter of the second one has arrived.
@@ -112,152 +192,144 @@ export async function run(): Promise<Record<string, unknown>> {
   )
   const inherentMs =
     TRANSCRIPTION_DELAY_MS + FIRST_TOKEN_DELAY_MS + (firstSentenceReadyToken * 1000) / TOKENS_PER_SECOND
-
-  const llm = await startFakeOpenAi({
-    tokensPerSecond: TOKENS_PER_SECOND,
-    transcriptionDelayMs: TRANSCRIPTION_DELAY_MS,
-    firstTokenDelayMs: FIRST_TOKEN_DELAY_MS,
-    transcript: QUESTION,
-    answer,
-  })
-  const kiosk = await startKiosk({
-    settings: {
-      conversation: { mode: 'llm', greeting: '' },
-      llm: { baseUrl: llm.baseUrl, apiKey: 'bench-llm-key-0123456789' },
-      ...plainDisplay(),
-    },
-  })
-  const wav = makeQuestionWav('bench-breakfast', QUESTION, 1, 6)
-  const browser = await chromium.launch(chromiumLaunchOptions(fakeMicrophoneArgs(wav)))
-  try {
-    // Ours: every loop of the fake microphone is one question.
-    const page = await browser.newPage()
-    await page.goto(kiosk.host.url)
-    await waitForLive(page, 20_000)
-    const ours = await measureRounds(page, () => repeatTasks(kiosk.sandbox, FIRST_SENTENCE))
-    await page.close()
-
-    // Baseline: the same fake services, the old demo's order of work, on a session of its own.
-    const token = (await rest(kiosk.sandbox.baseUrl, '/v1/streaming.create_token', undefined, {})) as {
-      token: string
-    }
-    const session = (await rest(kiosk.sandbox.baseUrl, '/v1/streaming.new', token.token, {
-      quality: 'low',
-      avatar_name: 'bench',
-      version: 'v2',
-    })) as { session_id: string }
-    await rest(kiosk.sandbox.baseUrl, '/v1/streaming.start', token.token, { session_id: session.session_id })
-    const audio = await readFile(wav)
-    const baseline: number[] = []
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const end = Date.now()
-      const form = new FormData()
-      form.append('model', 'whisper-1')
-      form.append('file', new Blob([audio], { type: 'audio/wav' }), 'utterance.wav')
-      const transcribed = (await (
-        await fetch(`${llm.baseUrl}/audio/transcriptions`, { method: 'POST', body: form })
-      ).json()) as { text: string }
-      const completion = await fetch(`${llm.baseUrl}/chat/completions`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          model: 'gpt-4o-mini',
-          stream: true,
-          messages: [{ role: 'user', content: transcribed.text }],
-        }),
-      })
-      const text = (await completion.text())
-        .split('\n')
-        .filter((line) => line.startsWith('data: {'))
-        .map(
-          (line) =>
-            (JSON.parse(line.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta
-              .content ?? '',
-        )
-        .join('')
-      await rest(kiosk.sandbox.baseUrl, '/v1/streaming.task', token.token, {
-        session_id: session.session_id,
-        text,
-        task_type: 'repeat',
-        task_mode: 'async',
-      })
-      const arrived = repeatTasks(kiosk.sandbox, text).find((at) => at >= end) as number
-      baseline.push(arrived - end)
-    }
-    await rest(kiosk.sandbox.baseUrl, '/v1/streaming.stop', token.token, { session_id: session.session_id })
-
-    const lite = await runLite(answer, inherentMs + SPEECH_FIRST_BYTE_DELAY_MS, browser)
-    const oursMs = median(ours)
-    const baselineMs = median(baseline)
-    return {
-      bench: 'conversation',
-      rounds: ROUNDS,
-      tokensPerSecond: TOKENS_PER_SECOND,
-      answerTokens: tokens.length,
-      speechEndToFirstRepeatMs: { ours: Math.round(oursMs), baselineWholeCompletion: Math.round(baselineMs) },
-      speedup: Math.round((baselineMs / oursMs) * 100) / 100,
-      speedupGoal: 3,
-      fakeDelaysMs: {
-        transcription: TRANSCRIPTION_DELAY_MS,
-        firstToken: FIRST_TOKEN_DELAY_MS,
-        firstSentenceTokens: Math.round((firstSentenceReadyToken * 1000) / TOKENS_PER_SECOND),
-        total: Math.round(inherentMs),
-      },
-      appOverheadMs: Math.round(oursMs - inherentMs),
-      appOverheadGoalMs: 100,
-      samples: { ours: ours.map(Math.round), baseline: baseline.map(Math.round) },
-      liveAvatarLite: lite,
-    }
-  } finally {
-    await browser.close()
-    await kiosk.stop()
-    await llm.close()
-  }
-}
-
-/**
- * LiveAvatar LITE: the same question and fakes, plus our text to speech with a first-byte delay; from the end of
- * speech to the first audio of the answer reaching the sandbox.
- */
-async function runLite(
-  answer: string,
-  inherentMs: number,
-  browser: Awaited<ReturnType<typeof chromium.launch>>,
-): Promise<Record<string, unknown>> {
-  const llm = await startFakeOpenAi({
+  const fakes: BenchFakes = {
     tokensPerSecond: TOKENS_PER_SECOND,
     transcriptionDelayMs: TRANSCRIPTION_DELAY_MS,
     firstTokenDelayMs: FIRST_TOKEN_DELAY_MS,
     speechFirstByteDelayMs: SPEECH_FIRST_BYTE_DELAY_MS,
-    transcript: QUESTION,
-    answer,
-  })
-  const kiosk = await startKiosk({
-    kind: 'liveavatar',
-    settings: {
-      provider: { liveavatar: { mode: 'lite' } },
-      conversation: { mode: 'llm', greeting: '' },
-      llm: { baseUrl: llm.baseUrl, apiKey: 'bench-llm-key-0123456789' },
-      ...plainDisplay(),
-    },
-  })
+  }
+  const question = speak(QUESTION)
+  const splits = SPLIT_UTTERANCES.map((utterance) => ({ utterance, pcm: splitUtterancePcm(utterance) }))
+  const questionScript: Script = { transcribe: () => QUESTION, answer: () => answer }
+  let current = questionScript
+  // Each kiosk's fake services ask whatever script is current: the bench plays one utterance at a time.
+  const script: Script = {
+    transcribe: (wav) => current.transcribe(wav),
+    answer: (messages) => current.answer(messages),
+  }
+
+  const byVariant: Record<string, Record<string, unknown>> = {}
+  const rounds: Record<string, RoundResult[]> = {}
+  const falseCommits: Record<string, FalseCommitFigures> = {}
+  let baseline: number[] = []
+  const browser = await launchBenchBrowser()
   try {
-    const page = await browser.newPage()
-    await page.goto(kiosk.host.url)
-    await waitForLive(page, 20_000)
-    const samples = await measureRounds(page, () => audioArrivals(kiosk.sandbox))
-    await page.close()
-    const oursMs = median(samples)
-    return {
-      speechEndToFirstAudioMs: Math.round(oursMs),
-      fakeDelaysMs: { speechFirstByte: SPEECH_FIRST_BYTE_DELAY_MS, total: Math.round(inherentMs) },
-      appOverheadMs: Math.round(oursMs - inherentMs),
-      appOverheadGoalMs: 100,
-      samples: samples.map(Math.round),
+    for (const variant of VARIANTS) {
+      const bench = await BenchKiosk.start(variant, fakes, script, browser, plainDisplay())
+      let usage: Awaited<ReturnType<BenchKiosk['stop']>> = null
+      try {
+        current = questionScript
+        const questionRounds: RoundResult[] = []
+        for (let round = 0; round < ROUNDS; round += 1)
+          questionRounds.push(await bench.round(question, LISTEN_MS))
+        rounds[variant.name] = questionRounds
+        if (variant.name === 'legacyPatient')
+          baseline = await wholeCompletionBaseline(bench.kiosk.sandbox, bench.llm, toWav(question))
+        if (variant.falseCommits) {
+          const chatBefore = bench.llm.requests.length
+          const verdicts: FalseCommitVerdict[] = []
+          for (const { utterance, pcm } of splits) {
+            current = { transcribe: (wav) => transcribeSplit(utterance, wav), answer: echoAnswer }
+            verdicts.push(judge(utterance, await bench.round(pcm, LISTEN_MS)))
+          }
+          current = questionScript
+          const chats = bench.llm.requests
+            .slice(chatBefore)
+            .filter((request) => request.path === '/v1/chat/completions')
+          falseCommits[variant.name] = {
+            utterances: verdicts.length,
+            falseCommits: verdicts.filter((verdict) => verdict.falseCommit).length,
+            answered: verdicts.filter((verdict) => verdict.answered).length,
+            llmChatRequests: chats.length,
+            llmChatClosedBeforeEnd: chats.filter((request) => request.closedBeforeEnd).length,
+            verdicts,
+          }
+        }
+      } finally {
+        usage = await bench.stop()
+      }
+      byVariant[variant.name] = {
+        kind: variant.kind,
+        ...(variant.liveAvatarMode ? { liveAvatarMode: variant.liveAvatarMode } : {}),
+        turnTaking: variant.turnTaking,
+        ...stageFigures(rounds[variant.name] ?? []),
+        kioskUsage: usage,
+      }
     }
   } finally {
-    await kiosk.stop()
-    await llm.close()
+    await browser.close()
+  }
+
+  const medianOf = (name: string): number => {
+    const samples = byVariant[name]?.samples as number[] | undefined
+    return samples && samples.length > 0 ? Math.round(median(samples)) : Number.NaN
+  }
+  const oursMs = medianOf('legacyQuick')
+  const patientMs = medianOf('legacyPatient')
+  const stagesOf = (name: string): Record<string, number | null> =>
+    (byVariant[name]?.stagesFromLastVoicedMs as Record<string, number | null> | undefined) ?? {}
+  const saved = (from: string, to: string): Record<string, number | null> => {
+    const a = stagesOf(from)
+    const b = stagesOf(to)
+    const result: Record<string, number | null> = {}
+    for (const key of ['turnEnd', 'transcribed', 'sentenceSent', 'answerArrived'])
+      result[key] = a[key] == null || b[key] == null ? null : a[key] - b[key]
+    result.firstSound = medianOf(from) - medianOf(to)
+    return result
+  }
+
+  const speechEndOurs = speechEndToArrival(rounds.legacyPatient ?? [])
+  const speechEndLite = speechEndToArrival(rounds.litePatient ?? [])
+  const speechEndOursMs = median(speechEndOurs)
+  const baselineMs = median(baseline)
+  const liteInherentMs = inherentMs + SPEECH_FIRST_BYTE_DELAY_MS
+  return {
+    bench: 'conversation',
+    rounds: ROUNDS,
+    tokensPerSecond: TOKENS_PER_SECOND,
+    answerTokens: tokens.length,
+    voiceToVoiceMs: {
+      ours: oursMs,
+      baseline: patientMs,
+      goalMs: VOICE_TO_VOICE_GOAL_MS,
+      met: oursMs <= VOICE_TO_VOICE_GOAL_MS,
+      measuredFrom: 'last voiced sample (10 ms RMS > 1% FS) played into the WebAudio microphone',
+      measuredTo: "the sandbox speaker's start of the first answer (REPEAT task / LITE audio startedAt)",
+      byVariant,
+      /** How much earlier each step came in quick than in patient mode (legacy HeyGen), ms. */
+      savedQuickVsPatientMs: saved('legacyPatient', 'legacyQuick'),
+      savedSpeculativeVsPatientMs: saved('legacyPatient', 'legacySpeculative'),
+    },
+    speechEndToFirstRepeatMs: {
+      ours: Math.round(speechEndOursMs),
+      baselineWholeCompletion: Math.round(baselineMs),
+      measuredOn: 'legacyPatient',
+    },
+    speedup: Math.round((baselineMs / speechEndOursMs) * 100) / 100,
+    speedupGoal: 3,
+    fakeDelaysMs: {
+      transcription: TRANSCRIPTION_DELAY_MS,
+      firstToken: FIRST_TOKEN_DELAY_MS,
+      firstSentenceTokens: Math.round((firstSentenceReadyToken * 1000) / TOKENS_PER_SECOND),
+      total: Math.round(inherentMs),
+    },
+    appOverheadMs: Math.round(speechEndOursMs - inherentMs),
+    appOverheadGoalMs: 100,
+    samples: { ours: speechEndOurs.map(Math.round), baseline: baseline.map(Math.round) },
+    liveAvatarLite: {
+      speechEndToFirstAudioMs: Math.round(median(speechEndLite)),
+      fakeDelaysMs: { speechFirstByte: SPEECH_FIRST_BYTE_DELAY_MS, total: Math.round(liteInherentMs) },
+      appOverheadMs: Math.round(median(speechEndLite) - liteInherentMs),
+      appOverheadGoalMs: 100,
+      samples: speechEndLite.map(Math.round),
+      measuredOn: 'litePatient',
+    },
+    falseCommits: {
+      goal: 0,
+      partGapMs: PART_GAP_MS,
+      byVariant: falseCommits,
+    },
+    wallTimeS: Math.round((Date.now() - startedAt) / 1000),
   }
 }
 
