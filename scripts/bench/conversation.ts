@@ -45,7 +45,10 @@ const FIRST_TOKEN_DELAY_MS = 200
 const ROUNDS = 5
 /** The visitor's goal for voice to voice (issue 12). */
 const VOICE_TO_VOICE_GOAL_MS = 1100
-/** After the first answer began playing: long enough to hear a second, wrong one arrive, before the tap. */
+/**
+ * False-commit rounds: after the first answer began playing, long enough to hear a second one arrive before the
+ * tap. Question rounds tap at once: only the first answer's start is measured.
+ */
 const LISTEN_MS = 500
 /** LiveAvatar LITE: our text to speech, from the request to its first byte of audio. */
 const SPEECH_FIRST_BYTE_DELAY_MS = 150
@@ -199,7 +202,7 @@ export async function run(): Promise<Record<string, unknown>> {
     speechFirstByteDelayMs: SPEECH_FIRST_BYTE_DELAY_MS,
   }
   const question = speak(QUESTION)
-  const splits = SPLIT_UTTERANCES.map((utterance) => ({ utterance, pcm: splitUtterancePcm(utterance) }))
+  const splits = SPLIT_UTTERANCES.map((utterance) => ({ utterance, split: splitUtterancePcm(utterance) }))
   const questionScript: Script = { transcribe: () => QUESTION, answer: () => answer }
   let current = questionScript
   // Each kiosk's fake services ask whatever script is current: the bench plays one utterance at a time.
@@ -215,7 +218,9 @@ export async function run(): Promise<Record<string, unknown>> {
   const browser = await launchBenchBrowser()
   try {
     for (const variant of VARIANTS) {
+      const variantStartedAt = Date.now()
       const bench = await BenchKiosk.start(variant, fakes, script, browser, plainDisplay())
+      const liveAfterS = (Date.now() - variantStartedAt) / 1000
       let usage: Awaited<ReturnType<BenchKiosk['stop']>> = null
       try {
         current = questionScript
@@ -228,9 +233,15 @@ export async function run(): Promise<Record<string, unknown>> {
         if (variant.falseCommits) {
           const chatBefore = bench.llm.requests.length
           const verdicts: FalseCommitVerdict[] = []
-          for (const { utterance, pcm } of splits) {
-            current = { transcribe: (wav) => transcribeSplit(utterance, wav), answer: echoAnswer }
-            verdicts.push(judge(utterance, await bench.round(pcm, LISTEN_MS)))
+          for (const { utterance, split } of splits) {
+            // Until the utterance is scheduled, any upload is taken for the first part.
+            let secondEndsAt = Number.POSITIVE_INFINITY
+            current = {
+              transcribe: (wav) => transcribeSplit(utterance, wav, secondEndsAt),
+              answer: echoAnswer,
+            }
+            const round = await bench.round(split.pcm, LISTEN_MS, (played) => (secondEndsAt = played.endAt))
+            verdicts.push(judge(utterance, round))
           }
           current = questionScript
           const chats = bench.llm.requests
@@ -254,6 +265,10 @@ export async function run(): Promise<Record<string, unknown>> {
         turnTaking: variant.turnTaking,
         ...stageFigures(rounds[variant.name] ?? []),
         kioskUsage: usage,
+        wallTimeS: {
+          kioskLive: Math.round(liveAfterS),
+          total: Math.round((Date.now() - variantStartedAt) / 1000),
+        },
       }
     }
   } finally {

@@ -36,18 +36,29 @@ const PAUSES_MS = [400, 450, 500, 550, 600]
 export const PART_GAP_MS = 250
 const ECHO = 'You asked: '
 
-export const SPLIT_UTTERANCES: (SplitUtterance & { whole: string; firstHeard: string })[] = PARTS.map(
-  ([first, second, end], index) => ({
-    first,
-    second,
-    pauseMs: PAUSES_MS[index % PAUSES_MS.length]!,
-    whole: `${first} ${second}${end}`,
-    firstHeard: `${first}.`,
-  }),
-)
+export const SPLIT_UTTERANCES: (SplitUtterance & {
+  whole: string
+  firstHeard: string
+  secondHeard: string
+})[] = PARTS.map(([first, second, end], index) => ({
+  first,
+  second,
+  pauseMs: PAUSES_MS[index % PAUSES_MS.length]!,
+  whole: `${first} ${second}${end}`,
+  firstHeard: `${first}.`,
+  secondHeard: `${second[0]!.toUpperCase()}${second.slice(1)}${end}`,
+}))
 
-export function splitUtterancePcm(utterance: SplitUtterance): Pcm {
-  return joinWithSilence([speak(utterance.first), speak(utterance.second)], [utterance.pauseMs])
+export interface SplitPcm {
+  pcm: Pcm
+  /** Where the second part begins, ms from the start of `pcm`. */
+  secondStartMs: number
+}
+
+export function splitUtterancePcm(utterance: SplitUtterance): SplitPcm {
+  const first = speak(utterance.first)
+  const secondStartMs = (first.samples.length * 1000) / first.sampleRate + utterance.pauseMs
+  return { pcm: joinWithSilence([first, speak(utterance.second)], [utterance.pauseMs]), secondStartMs }
 }
 
 /** How many parts the uploaded WAV holds: 0 (silence), 1 or 2 (or more). */
@@ -55,10 +66,21 @@ export function partsHeard(wav: Buffer): number {
   return voicedSegments(parseWav(wav), PART_GAP_MS - 1).length
 }
 
-/** What Whisper would say for the utterance being played, given the audio the kiosk uploaded. */
-export function transcribeSplit(utterance: { whole: string; firstHeard: string }, wav: Buffer): string {
+/**
+ * What Whisper would say for the utterance being played, given the audio the kiosk uploaded. One part heard is
+ * the first part if the upload came before the second part had ended (`secondEndsAt`, epoch ms), else the
+ * second part alone (a kiosk that cut the question in two).
+ */
+export function transcribeSplit(
+  utterance: { whole: string; firstHeard: string; secondHeard: string },
+  wav: Buffer,
+  secondEndsAt: number,
+  now: number = Date.now(),
+): string {
   const parts = partsHeard(wav)
-  return parts === 0 ? '' : parts === 1 ? utterance.firstHeard : utterance.whole
+  if (parts === 0) return ''
+  if (parts > 1) return utterance.whole
+  return now < secondEndsAt ? utterance.firstHeard : utterance.secondHeard
 }
 
 function text(content: unknown): string {
@@ -85,6 +107,8 @@ export interface FalseCommitVerdict {
   early: number
   /** Answers to the first part only. */
   firstPartAnswers: number
+  /** Answers to the second part alone: the question was cut in two. */
+  secondPartAnswers: number
   /** Answers to the whole question. */
   wholeAnswers: number
   falseCommit: boolean
@@ -98,14 +122,16 @@ export function judge(utterance: (typeof SPLIT_UTTERANCES)[number], round: Round
     .map((spoken) => normalise(spoken.slice(ECHO.length)))
   const early = round.answers.filter((answer) => answer.at < round.played.lastVoicedAt).length
   const firstPartAnswers = echoed.filter((question) => question === normalise(utterance.firstHeard)).length
+  const secondPartAnswers = echoed.filter((question) => question === normalise(utterance.secondHeard)).length
   const wholeAnswers = echoed.filter((question) => question === normalise(utterance.whole)).length
   return {
     utterance: `${utterance.first} … ${utterance.second}`,
     pauseMs: utterance.pauseMs,
     early,
     firstPartAnswers,
+    secondPartAnswers,
     wholeAnswers,
-    falseCommit: early > 0 || firstPartAnswers > 0,
+    falseCommit: early > 0 || firstPartAnswers > 0 || secondPartAnswers > 0,
     answered: wholeAnswers === 1,
   }
 }

@@ -73,9 +73,9 @@ export interface RoundResult {
   speculationsDropped: number
 }
 
-/** Waits for the first answer, listens `listenMs` more, taps the stage, and waits until the sandbox is quiet. */
 const ANSWER_TIMEOUT_MS = 15_000
-const QUIET_MS = 800
+/** After the tap, no new answer for this long means the round is over. */
+const QUIET_MS = 600
 
 export function answersAt(sandbox: Sandbox, lite: boolean, since: number): AnswerSpeech[] {
   const sessions = sandbox.sessions()
@@ -152,11 +152,16 @@ export class BenchKiosk {
   /**
    * Plays one utterance and collects what the sandbox answered: waits for the first answer after the last
    * voiced sample (earlier ones are false commits, kept in `answers`), listens `listenMs` more, taps the stage
-   * (a barge-in), then waits until no answer has arrived for a second.
+   * (a barge-in), then waits until no answer has arrived for QUIET_MS.
    */
-  async round(pcm: Pcm, listenMs: number): Promise<RoundResult> {
+  async round(
+    pcm: Pcm,
+    listenMs: number,
+    onPlayed: (played: PlayedUtterance) => void = () => {},
+  ): Promise<RoundResult> {
     const since = Date.now()
     const played = await playUtterance(this.page, pcm)
+    onPlayed(played)
     const deadline = Date.now() + ANSWER_TIMEOUT_MS + played.endAt - since
     let heard: AnswerSpeech | undefined
     while (!heard && Date.now() < deadline) {
