@@ -181,6 +181,8 @@ interface FalseCommitFigures {
   /** Chat requests the fake LLM got during these rounds, and those the kiosk closed before the answer's end. */
   llmChatRequests: number
   llmChatClosedBeforeEnd: number
+  /** The page's `kiosk:speculation-dropped` marks in these rounds: the visitor went on after a pause. */
+  speculationsDropped: number
   verdicts: FalseCommitVerdict[]
 }
 
@@ -233,6 +235,7 @@ export async function run(): Promise<Record<string, unknown>> {
         if (variant.falseCommits) {
           const chatBefore = bench.llm.requests.length
           const verdicts: FalseCommitVerdict[] = []
+          let speculationsDropped = 0
           for (const { utterance, split } of splits) {
             // Until the utterance is scheduled, any upload is taken for the first part.
             let secondEndsAt = Number.POSITIVE_INFINITY
@@ -242,6 +245,7 @@ export async function run(): Promise<Record<string, unknown>> {
             }
             const round = await bench.round(split.pcm, LISTEN_MS, (played) => (secondEndsAt = played.endAt))
             verdicts.push(judge(utterance, round))
+            speculationsDropped += round.speculationsDropped
           }
           current = questionScript
           const chats = bench.llm.requests
@@ -253,6 +257,7 @@ export async function run(): Promise<Record<string, unknown>> {
             answered: verdicts.filter((verdict) => verdict.answered).length,
             llmChatRequests: chats.length,
             llmChatClosedBeforeEnd: chats.filter((request) => request.closedBeforeEnd).length,
+            speculationsDropped,
             verdicts,
           }
         }
