@@ -161,7 +161,12 @@ test.describe('FULL', () => {
     // The speech is really in the audio track.
     expect(await page.evaluate((t) => window.liveAvatarHarness.audioPeak(t), since)).toBeGreaterThan(0.01)
     expect(session(started.sessionId).tasks).toEqual([
-      { type: 'repeat', text: 'Welcome to the lobby, dear guest.', at: expect.any(Number) },
+      {
+        type: 'repeat',
+        text: 'Welcome to the lobby, dear guest.',
+        at: expect.any(Number),
+        startedAt: expect.any(Number),
+      },
     ])
   })
 

@@ -130,7 +130,9 @@ test('a repeat task emits the talking events in order, and the audio gets loud, 
   await page.waitForTimeout(1000)
   const after = await page.evaluate(() => window.sandboxHarness.audioLevel())
   expect(after).toBeLessThan(peak / 10)
-  expect(session(started.sessionId)?.tasks).toEqual([{ type: 'repeat', text, at: expect.any(Number) }])
+  expect(session(started.sessionId)?.tasks).toEqual([
+    { type: 'repeat', text, at: expect.any(Number), startedAt: expect.any(Number) },
+  ])
 })
 
 test('the mouth moves while the avatar speaks', async ({ page }) => {
@@ -325,7 +327,7 @@ test('talk text from the SDK reaches the sandbox over the chat socket (WebSocket
   await page.evaluate(() => window.sandboxHarness.speak('Hello there', 'talk', 'async'))
   await expect
     .poll(() => session(started.sessionId)?.tasks)
-    .toEqual([{ type: 'talk', text: 'Hello there', at: expect.any(Number) }])
+    .toEqual([expect.objectContaining({ type: 'talk', text: 'Hello there', at: expect.any(Number) })])
   await page.evaluate(() => window.sandboxHarness.waitForEvent('avatar_start_talking'))
 })
 
@@ -339,7 +341,7 @@ test('LiveKit transport: talk text goes over a published data channel, visitor e
   await page.evaluate(() => window.sandboxHarness.speak('What is your name?', 'talk', 'async'))
   await expect
     .poll(() => session(started.sessionId)?.tasks, { timeout: 15_000 })
-    .toEqual([{ type: 'talk', text: 'What is your name?', at: expect.any(Number) }])
+    .toEqual([expect.objectContaining({ type: 'talk', text: 'What is your name?', at: expect.any(Number) })])
   await page.evaluate(() => window.sandboxHarness.waitForEvent('avatar_end_message', 0, 15_000))
   await fetch(`${sandbox.baseUrl}/__sandbox/sessions/${started.sessionId}/user-says`, {
     method: 'POST',

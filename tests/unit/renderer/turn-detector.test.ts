@@ -84,14 +84,18 @@ describe('TurnDetector', () => {
     expect(events).toEqual(['start', 'pause:8', 'resume', 'pause:17', 'end:22'])
   })
 
-  it('counts neither speech nor silence for scores between the thresholds, as vad-web does', () => {
+  it('ends a turn on surely silent frames only, as vad-web does, but pauses on any frame that is not speech', () => {
     const { events, handlers } = recorder()
     const turns = detector(handlers)
     let frame = feed(turns, speech(4))
-    frame = feed(turns, [0.1, 0.5, 0.5, 0.5, 0.1], frame)
-    expect(events).toEqual(['start', 'pause:9'])
+    // A fading voice scores between the thresholds: quiet enough for a pause, not silent enough to end the turn.
+    frame = feed(turns, [0.5, 0.5], frame)
+    expect(events).toEqual(['start', 'pause:6'])
+    frame = feed(turns, [0.5, 0.5, 0.1], frame)
     feed(turns, silence(5), frame)
-    expect(events).toEqual(['start', 'pause:9', 'end:14'])
+    expect(events).toEqual(['start', 'pause:6'])
+    feed(turns, silence(1), frame + 5)
+    expect(events).toEqual(['start', 'pause:6', 'end:15'])
   })
 
   it('calls a start shorter than the minimum a misfire, with no pause', () => {

@@ -125,7 +125,11 @@ function liteSession() {
   }
 }
 
-async function setup(turnTaking: 'patient' | 'speculative' | 'quick', avatar = textSession(), lite = false) {
+async function setup(
+  turnTaking: 'patient' | 'speculative' | 'quick',
+  avatar: { session: AvatarSession; repeats: string[]; interrupts(): number } = textSession(),
+  lite = false,
+) {
   const bridge = fakeBridge()
   const shown: string[] = []
   const overlay = {

@@ -373,8 +373,9 @@ export class Conversation {
 
   private async transcribe(samples: Float32Array): Promise<string> {
     if (!this.session) throw new Error('no live session')
-    const wav = encodeWav(samples)
-    const { text } = await call(this.deps.bridge, 'transcribe', { audioBase64: toBase64(wav), format: 'wav' })
+    const audioBase64 = toBase64(encodeWav(samples))
+    mark('kiosk:transcription-requested')
+    const { text } = await call(this.deps.bridge, 'transcribe', { audioBase64, format: 'wav' })
     return text
   }
 

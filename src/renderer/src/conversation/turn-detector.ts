@@ -46,7 +46,9 @@ function concat(frames: readonly Frame[]): Float32Array {
 /**
  * Segments scored microphone frames into turns the way vad-web's own frame processor does (the same thresholds,
  * padding, minimum length and silence counting), and adds what turn taking needs besides: a `pause` after a
- * short silence, with the audio so far, and a `resume` when the visitor goes on. Driven only by frames, so time
+ * short quiet, with the audio so far, and a `resume` when the visitor goes on. The end of a turn counts only
+ * frames that are surely silent, as vad-web does; a pause counts every frame that is not surely speech, since
+ * the score often lingers between the thresholds for a frame as a voice fades, and a pause only starts a guess. Driven only by frames, so time
  * is the frame count: no clock, and tests feed it frames.
  */
 export class TurnDetector {
@@ -55,6 +57,8 @@ export class TurnDetector {
   private started = false
   private speechFrames = 0
   private silentFrames = 0
+  /** Frames since the last speech frame, counting unsure ones too: a pause is only a guess, so it may come early. */
+  private quietFrames = 0
   private paused = false
   private readonly padFrames: number
   private readonly minSpeechFrames: number
@@ -83,6 +87,7 @@ export class TurnDetector {
     if (speech) {
       this.speechFrames += 1
       this.silentFrames = 0
+      this.quietFrames = 0
       if (this.paused) {
         this.paused = false
         this.events.resume()
@@ -92,9 +97,10 @@ export class TurnDetector {
         this.started = true
         this.events.speechStart()
       }
-    } else if (this.speaking && probability < this.options.silenceThreshold) {
-      this.silentFrames += 1
-      if (this.started && !this.paused && this.silentFrames >= this.pauseFrames) {
+    } else if (this.speaking) {
+      this.quietFrames += 1
+      if (probability < this.options.silenceThreshold) this.silentFrames += 1
+      if (this.started && !this.paused && this.quietFrames >= this.pauseFrames) {
         this.paused = true
         this.events.pause(concat(this.frames))
       }
@@ -116,6 +122,7 @@ export class TurnDetector {
     this.started = false
     this.speechFrames = 0
     this.silentFrames = 0
+    this.quietFrames = 0
     this.paused = false
   }
 
