@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parseWav as parseSandboxWav } from '../../../src/sandbox/speech/wav'
 
 /**
  * Spoken utterances as samples, for the WebAudio microphone and for a fake transcriber that must tell what it
@@ -19,34 +20,10 @@ export interface Pcm {
 export const VOICED_WINDOW_MS = 10
 export const VOICED_RMS = 0.01
 
-/** Mono 16-bit PCM WAV (espeak-ng's and the kiosk's uploads); other formats throw. */
+/** 16-bit PCM WAV (espeak-ng's and the kiosk's uploads) as -1..1 samples, read by the sandbox's own parser. */
 export function parseWav(bytes: Buffer): Pcm {
-  if (bytes.toString('ascii', 0, 4) !== 'RIFF' || bytes.toString('ascii', 8, 12) !== 'WAVE')
-    throw new Error('not a WAV file')
-  let offset = 12
-  let sampleRate = 0
-  let channels = 0
-  let bits = 0
-  while (offset + 8 <= bytes.length) {
-    const id = bytes.toString('ascii', offset, offset + 4)
-    // espeak-ng writes a streaming header whose sizes may be 0 or 0x7fffffff: read the data chunk to the end.
-    const declared = bytes.readUInt32LE(offset + 4)
-    const body = offset + 8
-    if (id === 'fmt ') {
-      channels = bytes.readUInt16LE(body + 2)
-      sampleRate = bytes.readUInt32LE(body + 4)
-      bits = bytes.readUInt16LE(body + 14)
-    } else if (id === 'data') {
-      if (channels !== 1 || bits !== 16) throw new Error(`unsupported WAV: ${channels} ch, ${bits} bit`)
-      const end = declared === 0 || body + declared > bytes.length ? bytes.length : body + declared
-      const count = Math.floor((end - body) / 2)
-      const samples = new Float32Array(count)
-      for (let i = 0; i < count; i++) samples[i] = bytes.readInt16LE(body + i * 2) / 32768
-      return { samples, sampleRate }
-    }
-    offset = body + declared + (declared % 2)
-  }
-  throw new Error('WAV without a data chunk')
+  const { samples, sampleRate } = parseSandboxWav(bytes)
+  return { samples: Float32Array.from(samples, (sample) => sample / 32768), sampleRate }
 }
 
 /** espeak-ng (en-us, 150 words a minute, as the e2e fake microphone speaks) as samples, trimmed to the voice. */

@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { KioskBridge } from '../../../src/shared/bridge-api'
 import type { AnswerStreamEvent } from '../../../src/shared/contract'
 import { SettingsSchema } from '../../../src/shared/settings/schema'
-import type { AvatarSession } from '../../../src/renderer/src/provider/avatar-provider'
 import { Conversation } from '../../../src/renderer/src/conversation/conversation'
 import type { ConversationOverlay } from '../../../src/renderer/src/stage/conversation-overlay'
 import type { VisitorInput } from '../../../src/renderer/src/stage/visitor-input'
+import { liteSession } from '../support/fake-avatar-session'
 
 // No microphone or VAD in these tests: the visitor types, or the test streams the answer directly.
 vi.mock('../../../src/renderer/src/conversation/voice-activity', () => ({
@@ -66,33 +66,6 @@ function fakeBridge() {
       return calls.filter(([call]) => call === name).map(([, request]) => request)
     },
   }
-}
-
-/** A LiveAvatar LITE session: it lip-syncs audio we send and refuses text. */
-function liteSession() {
-  const sent: string[] = []
-  let interrupts = 0
-  const session = {
-    id: 'lite-session',
-    stream: {} as MediaStream,
-    durationLimitMs: undefined,
-    capabilities: { speaksText: false, speaksAudio: true, voiceChat: false },
-    on: () => () => undefined,
-    speak: () => Promise.reject(new Error('LITE speaks only audio')),
-    speakAudio: async (pcm: string) => {
-      sent.push(pcm)
-    },
-    interrupt: async () => {
-      interrupts += 1
-    },
-    keepAlive: async () => undefined,
-    startVoiceChat: () => Promise.reject(new Error('no voice chat')),
-    closeVoiceChat: async () => undefined,
-    setMicrophoneMuted: () => undefined,
-    pushToTalk: async () => undefined,
-    stop: async () => undefined,
-  } satisfies AvatarSession
-  return { session, sent, interrupts: () => interrupts }
 }
 
 function setup(greeting = '') {

@@ -7,6 +7,7 @@ import { Conversation } from '../../../src/renderer/src/conversation/conversatio
 import type { ConversationOverlay } from '../../../src/renderer/src/stage/conversation-overlay'
 import type { VisitorInput } from '../../../src/renderer/src/stage/visitor-input'
 import type * as VoiceActivityModule from '../../../src/renderer/src/conversation/voice-activity'
+import { liteSession, textSession } from '../support/fake-avatar-session'
 
 /**
  * Turn taking on fake time: the test plays the voice-activity detector, one scored 96 ms frame at a time, so
@@ -87,41 +88,6 @@ function fakeBridge() {
     requestsOf(name: string) {
       return calls.filter(([call]) => call === name).map(([, request]) => request)
     },
-  }
-}
-
-/** An avatar that speaks text (legacy HeyGen, LiveAvatar FULL): our sentences go out as REPEAT tasks. */
-function textSession() {
-  const repeats: string[] = []
-  let interrupts = 0
-  const session = {
-    id: 'text-session',
-    stream: {} as MediaStream,
-    durationLimitMs: undefined,
-    capabilities: { speaksText: true, speaksAudio: false, voiceChat: true },
-    on: () => () => undefined,
-    speak: async (text: string, options: { type: string }) => {
-      if (options.type === 'repeat') repeats.push(text)
-    },
-    speakAudio: () => Promise.reject(new Error('text only')),
-    interrupt: async () => {
-      interrupts += 1
-    },
-    keepAlive: async () => undefined,
-    startVoiceChat: async () => undefined,
-    closeVoiceChat: async () => undefined,
-    setMicrophoneMuted: () => undefined,
-    pushToTalk: async () => undefined,
-    stop: async () => undefined,
-  } satisfies AvatarSession
-  return { session, repeats, interrupts: () => interrupts }
-}
-
-function liteSession() {
-  const { session, ...rest } = textSession()
-  return {
-    session: { ...session, capabilities: { speaksText: false, speaksAudio: true, voiceChat: false } },
-    ...rest,
   }
 }
 
