@@ -1,15 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { KioskBridge } from '../../../src/shared/bridge-api'
 import type { AnswerStreamEvent } from '../../../src/shared/contract'
-import { SettingsSchema } from '../../../src/shared/settings/schema'
-import { Conversation } from '../../../src/renderer/src/conversation/conversation'
-import type { ConversationOverlay } from '../../../src/renderer/src/stage/conversation-overlay'
-import type { VisitorInput } from '../../../src/renderer/src/stage/visitor-input'
+import type * as VoiceActivityModule from '../../../src/renderer/src/conversation/voice-activity'
+import { conversationUnderTest, providerFor } from '../support/conversation-under-test'
 import { liteSession } from '../support/fake-avatar-session'
 
 // No microphone or VAD in these tests: the visitor types, or the test streams the answer directly.
-vi.mock('../../../src/renderer/src/conversation/voice-activity', () => ({
-  startVoiceActivity: vi.fn(() => Promise.reject(new Error('no VAD in unit tests'))),
+vi.mock('../../../src/renderer/src/conversation/voice-activity', async (importOriginal) => ({
+  ...(await importOriginal<typeof VoiceActivityModule>()),
+  startVoiceFrames: vi.fn(() => Promise.reject(new Error('no VAD in unit tests'))),
 }))
 
 function deferred<T>() {
@@ -70,31 +69,11 @@ function fakeBridge() {
 
 function setup(greeting = '') {
   const bridge = fakeBridge()
-  const lines: string[] = []
-  const overlay = {
-    showAvatarLine: (text: string) => lines.push(text),
-    showVisitorUtterance: () => undefined,
-    setListening: () => undefined,
-  } as unknown as ConversationOverlay
-  const input = {
-    setEnabled: () => undefined,
-    setHint: () => undefined,
-    setMicrophoneControl: () => undefined,
-  } as unknown as VisitorInput
-  const conversation = new Conversation({
-    bridge: bridge.bridge,
-    overlay,
-    input,
-    noteVisitorActivity: () => undefined,
-    log: () => undefined,
-  })
   // LITE with the conversation left on "provider": there is no provider LLM, so our own LLM answers.
-  conversation.applySettings(
-    SettingsSchema.parse({
-      provider: { kind: 'liveavatar', liveavatar: { mode: 'lite' } },
-      conversation: { mode: 'provider', greeting, textInput: true },
-    }),
-  )
+  const { conversation, lines } = conversationUnderTest(bridge.bridge, {
+    provider: providerFor(liteSession().session),
+    conversation: { mode: 'provider', greeting, textInput: true },
+  })
   return { conversation, bridge, lines }
 }
 

@@ -12,6 +12,9 @@ describe('looksComplete', () => {
     'Thank you!',
     'Yes.',
     'I’m looking for the pharmacy.',
+    "I'd like to know where the cafe is.",
+    'Can you tell me what the wifi password is.',
+    'I wonder when checkout is.',
   ])('takes "%s" as complete', (text) => {
     expect(looksComplete(text, 'en')).toBe(true)
   })
@@ -27,6 +30,9 @@ describe('looksComplete', () => {
     'How do I get to.',
     'Which floor is.',
     'My name is.',
+    'The question is.',
+    'What is.',
+    'I wonder what is.',
     'I need to.',
     'Where can I.',
     'Do you have.',

@@ -98,6 +98,29 @@ describe('TurnDetector', () => {
     expect(events).toEqual(['start', 'pause:6', 'end:15'])
   })
 
+  it('holds the end for as long past the full silence as its events ask, asking on every silent frame after it', () => {
+    const { events, handlers } = recorder()
+    let extraMs = 250
+    const asked: number[] = []
+    const turns = detector({
+      ...handlers,
+      extraSilenceMs: () => {
+        asked.push(extraMs)
+        return extraMs
+      },
+    })
+    let frame = feed(turns, speech(5))
+    frame = feed(turns, silence(7), frame)
+    // 250 ms more is three frames, rounded up.
+    frame = feed(turns, silence(2), frame)
+    expect(events).toEqual(['start', 'pause:7'])
+    expect(asked).toHaveLength(3)
+    // Asked again, the answer is now "no longer": the turn ends on that frame.
+    extraMs = 0
+    feed(turns, silence(1), frame)
+    expect(events).toEqual(['start', 'pause:7', 'end:15'])
+  })
+
   it('calls a start shorter than the minimum a misfire, with no pause', () => {
     const { events, handlers } = recorder()
     const turns = detector(handlers)

@@ -1,17 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { KioskBridge } from '../../../src/shared/bridge-api'
 import type { AnswerStreamEvent } from '../../../src/shared/contract'
-import { SettingsSchema } from '../../../src/shared/settings/schema'
 import type { AvatarSession } from '../../../src/renderer/src/provider/avatar-provider'
-import { Conversation } from '../../../src/renderer/src/conversation/conversation'
-import type { ConversationOverlay } from '../../../src/renderer/src/stage/conversation-overlay'
-import type { VisitorInput } from '../../../src/renderer/src/stage/visitor-input'
 import type * as VoiceActivityModule from '../../../src/renderer/src/conversation/voice-activity'
+import { conversationUnderTest, providerFor } from '../support/conversation-under-test'
 import { liteSession, textSession } from '../support/fake-avatar-session'
 
 /**
  * Turn taking on fake time: the test plays the voice-activity detector, one scored 96 ms frame at a time, so
- * "200 ms of silence" is two frames and "the full 700 ms" is seven. Transcription and answers are answered by
+ * "200 ms of silence" is two frames, "the full 700 ms" is seven, and 500 ms more for an unfinished turn six. Transcription and answers are answered by
  * hand, so each test decides what arrives before what.
  */
 const frames = vi.hoisted(() => ({
@@ -94,33 +91,12 @@ function fakeBridge() {
 async function setup(
   turnTaking: 'patient' | 'speculative' | 'quick',
   avatar: { session: AvatarSession; repeats: string[]; interrupts(): number } = textSession(),
-  lite = false,
 ) {
   const bridge = fakeBridge()
-  const shown: string[] = []
-  const overlay = {
-    showAvatarLine: () => undefined,
-    showVisitorUtterance: (text: string) => shown.push(text),
-    setListening: () => undefined,
-  } as unknown as ConversationOverlay
-  const input = {
-    setEnabled: () => undefined,
-    setHint: () => undefined,
-    setMicrophoneControl: () => undefined,
-  } as unknown as VisitorInput
-  const conversation = new Conversation({
-    bridge: bridge.bridge,
-    overlay,
-    input,
-    noteVisitorActivity: () => undefined,
-    log: () => undefined,
+  const { conversation, shown } = conversationUnderTest(bridge.bridge, {
+    provider: providerFor(avatar.session),
+    conversation: { mode: 'llm', greeting: '', turnTaking },
   })
-  conversation.applySettings(
-    SettingsSchema.parse({
-      provider: lite ? { kind: 'liveavatar', liveavatar: { mode: 'lite' } } : { kind: 'heygen' },
-      conversation: { mode: 'llm', greeting: '', turnTaking },
-    }),
-  )
   await conversation.onLive(avatar.session, true)
   if (!frames.onFrame) throw new Error('the conversation did not open the microphone')
   const onFrame = frames.onFrame
@@ -246,6 +222,24 @@ describe('turn taking: speculative', () => {
     expect(kiosk.avatar.repeats).toEqual(['The cafe is on the left.'])
     expect(kiosk.bridge.requestsOf('commitAnswer')).toEqual([{ requestId: second.requestId }])
   })
+
+  it('waits past the full silence for a pause transcript still on its way, and ends at once when it is whole', async () => {
+    const kiosk = await setup('speculative')
+    kiosk.speech(8)
+    kiosk.silence(7)
+    await flush()
+    expect(performance.getEntriesByName('kiosk:speech-end')).toHaveLength(0)
+    await kiosk.bridge.transcribed(0, 'Where can I get breakfast?')
+    const [ask] = asks(kiosk.bridge)
+    kiosk.bridge.stream({ kind: 'delta', requestId: ask!.requestId, text: 'In the garden. It' })
+    await flush()
+    expect(kiosk.avatar.repeats).toEqual([])
+    kiosk.silence(1)
+    await flush()
+    expect(kiosk.avatar.repeats).toEqual(['In the garden.'])
+    expect(kiosk.bridge.requestsOf('commitAnswer')).toEqual([{ requestId: ask!.requestId }])
+    expect(kiosk.bridge.transcriptions).toHaveLength(1)
+  })
 })
 
 describe('turn taking: quick', () => {
@@ -267,7 +261,7 @@ describe('turn taking: quick', () => {
     expect(kiosk.bridge.transcriptions).toHaveLength(1)
   })
 
-  it('holds a fragment ("I’d like to know.") until the full silence', async () => {
+  it('holds a fragment ("I’d like to know.") 500 ms past the full silence, then answers it', async () => {
     const kiosk = await setup('quick')
     kiosk.speech(6)
     kiosk.silence(2)
@@ -280,9 +274,40 @@ describe('turn taking: quick', () => {
     })
     await flush()
     expect(kiosk.avatar.repeats).toEqual([])
-    kiosk.silence(5)
+    // The full 700 ms (7 frames), then 500 ms more: 6 frames, rounded up.
+    kiosk.silence(5 + 5)
+    await flush()
+    expect(kiosk.avatar.repeats).toEqual([])
+    expect(performance.getEntriesByName('kiosk:speech-end')).toHaveLength(0)
+    kiosk.silence(1)
     await flush()
     expect(kiosk.avatar.repeats).toEqual(['Sure.'])
+  })
+
+  it('answers a question paused in for 600 ms once, whole, though the fading voice made the pause look longer', async () => {
+    const kiosk = await setup('quick')
+    kiosk.speech(6)
+    // "What time does…": the voice fades (frames between the thresholds count as silence for a pause) ...
+    kiosk.silence(2)
+    await kiosk.bridge.transcribed(0, 'What time does.')
+    const [fragment] = asks(kiosk.bridge)
+    // ... then the full 700 ms of silence; the transcript sounds unfinished, so the turn stays open.
+    kiosk.silence(6)
+    await flush()
+    expect(performance.getEntriesByName('kiosk:speech-end')).toHaveLength(0)
+    expect(kiosk.bridge.transcriptions).toHaveLength(1)
+    kiosk.speech(5)
+    expect(kiosk.bridge.requestsOf('cancelAnswer')).toEqual([{ requestId: fragment!.requestId }])
+    kiosk.silence(2)
+    await kiosk.bridge.transcribed(1, 'What time does breakfast end?')
+    const whole = asks(kiosk.bridge)[1]!
+    expect(whole.text).toBe('What time does breakfast end?')
+    kiosk.bridge.stream({ kind: 'delta', requestId: whole.requestId, text: 'Breakfast ends at ten. It' })
+    kiosk.silence(5)
+    await flush()
+    expect(kiosk.avatar.repeats).toEqual(['Breakfast ends at ten.'])
+    expect(kiosk.shown).toEqual(['What time does breakfast end?'])
+    expect(kiosk.bridge.requestsOf('commitAnswer')).toEqual([{ requestId: whole.requestId }])
   })
 
   it('withdraws an answer begun at the pause when the visitor goes on before the full silence', async () => {
@@ -304,7 +329,7 @@ describe('turn taking: quick', () => {
   })
 
   it('on LiveAvatar LITE, synthesises no speech for a held answer before the turn is over', async () => {
-    const kiosk = await setup('quick', liteSession(), true)
+    const kiosk = await setup('quick', liteSession())
     kiosk.speech(6)
     kiosk.silence(2)
     await kiosk.bridge.transcribed(0, 'I need to.')
@@ -316,7 +341,10 @@ describe('turn taking: quick', () => {
     })
     await flush()
     expect(kiosk.bridge.syntheses).toEqual([])
-    kiosk.silence(5)
+    kiosk.silence(5 + 5)
+    await flush()
+    expect(kiosk.bridge.syntheses).toEqual([])
+    kiosk.silence(1)
     await flush()
     expect(kiosk.bridge.syntheses).toEqual(['Happy to help.'])
   })

@@ -66,11 +66,6 @@ const STATEMENT_NEVER_LAST = new Set([
   'looking',
   'find',
   'get',
-  'is',
-  'are',
-  'was',
-  'were',
-  'am',
   'be',
   'can',
   'could',
@@ -86,6 +81,30 @@ const STATEMENT_NEVER_LAST = new Set([
   "i'm",
   'i',
 ])
+
+/** A statement may end on these only as an embedded question ("I'd like to know where the cafe is."). */
+const COPULAS = new Set(['is', 'are', 'was', 'were', 'am'])
+const QUESTION_WORDS = new Set([
+  'where',
+  'what',
+  'when',
+  'how',
+  'which',
+  'who',
+  'whom',
+  'why',
+  'whether',
+  'if',
+])
+
+/**
+ * "…where the cafe is." is whole; "My name is." and "Which floor is." are not: a copula may close a statement
+ * only after a question word that is neither its first word (a question still being asked) nor right before it.
+ */
+function endsWithEmbeddedQuestion(words: readonly string[]): boolean {
+  const questionWord = words.findIndex((word, index) => index >= 1 && QUESTION_WORDS.has(word))
+  return questionWord >= 1 && questionWord <= words.length - 3
+}
 
 /** Openings of a request whose object has not come yet, even as a question ("Can you tell me?"). */
 const HANGING_ENDINGS = [/\b(tell|show|give|ask|remind|teach) me$/u, /\b(like|want|need) to$/u]
@@ -108,5 +127,7 @@ export function looksComplete(transcript: string, language: string): boolean {
   if (last === undefined || NEVER_LAST.has(last)) return false
   const ending = words.slice(-2).join(' ')
   if (HANGING_ENDINGS.some((pattern) => pattern.test(ending))) return false
-  return question || !STATEMENT_NEVER_LAST.has(last)
+  if (question) return true
+  if (COPULAS.has(last)) return endsWithEmbeddedQuestion(words)
+  return !STATEMENT_NEVER_LAST.has(last)
 }

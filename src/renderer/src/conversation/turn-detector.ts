@@ -26,6 +26,11 @@ export interface TurnDetectorEvents {
   endOfTurn(audio: Float32Array): void
   /** A start that turned out too short to be speech. */
   misfire(): void
+  /**
+   * Asked on each silent frame once the end-of-turn silence is reached: how much longer to wait before ending
+   * the turn (0, or absent, ends it now). Lets turn taking hold the end while what was said sounds unfinished.
+   */
+  extraSilenceMs?(): number
 }
 
 interface Frame {
@@ -48,8 +53,9 @@ function concat(frames: readonly Frame[]): Float32Array {
  * padding, minimum length and silence counting), and adds what turn taking needs besides: a `pause` after a
  * short quiet, with the audio so far, and a `resume` when the visitor goes on. The end of a turn counts only
  * frames that are surely silent, as vad-web does; a pause counts every frame that is not surely speech, since
- * the score often lingers between the thresholds for a frame as a voice fades, and a pause only starts a guess. Driven only by frames, so time
- * is the frame count: no clock, and tests feed it frames.
+ * the score often lingers between the thresholds for a frame as a voice fades, and a pause only starts a guess.
+ * Turn taking may hold the end a little longer (`extraSilenceMs`). Driven only by frames, so time is the frame
+ * count: no clock, and tests feed it frames.
  */
 export class TurnDetector {
   private frames: Frame[] = []
@@ -104,7 +110,10 @@ export class TurnDetector {
         this.paused = true
         this.events.pause(concat(this.frames))
       }
-      if (this.silentFrames >= this.endFrames) {
+      if (
+        this.silentFrames >= this.endFrames &&
+        this.silentFrames >= this.endFrames + this.extraEndFrames()
+      ) {
         this.endTurn()
         return
       }
@@ -124,6 +133,11 @@ export class TurnDetector {
     this.silentFrames = 0
     this.quietFrames = 0
     this.paused = false
+  }
+
+  private extraEndFrames(): number {
+    const extraMs = this.events.extraSilenceMs?.() ?? 0
+    return extraMs > 0 ? Math.ceil(extraMs / this.options.frameMs) : 0
   }
 
   private endTurn(): void {

@@ -39,6 +39,13 @@ interface Speculation {
   released: boolean
 }
 
+/**
+ * How much longer than the end-of-turn silence a turn is held while what was said so far sounds unfinished
+ * ("What time does…"), or its transcript is still on the way: people pause mid-question for half a second and
+ * more, and a fading voice makes the silence look longer than it is.
+ */
+export const UNFINISHED_EXTRA_SILENCE_MS = 500
+
 function mark(name: string): void {
   performance.mark(name)
 }
@@ -49,6 +56,8 @@ function mark(name: string): void {
  * the full silence confirms the turn is over; if the visitor goes on, the transcript is dropped and the answer
  * cancelled at once. Quick: as speculative, and a transcript that is plainly a complete question or sentence
  * is answered at once; should the visitor still go on before the full silence, that answer is withdrawn too.
+ * In both, a turn whose pause transcript sounds unfinished, or has not come back yet, is held open a little past
+ * the full silence (`UNFINISHED_EXTRA_SILENCE_MS`).
  *
  * Performance marks, for the benches: `kiosk:pause`, `kiosk:transcribed`, `kiosk:speculation-dropped`,
  * `kiosk:turn-end` (the turn taken as over, early or not) and `kiosk:speech-end` (the full silence elapsed).
@@ -121,6 +130,14 @@ export class TurnTaking implements TurnDetectorEvents {
     }
     mark('kiosk:transcribed')
     if (text) this.deps.answer(text)
+  }
+
+  extraSilenceMs(): number {
+    const speculation = this.speculation
+    if (!speculation || speculation.released || speculation.failed) return 0
+    if (speculation.text === undefined) return UNFINISHED_EXTRA_SILENCE_MS
+    if (!speculation.text || looksComplete(speculation.text, this.deps.language())) return 0
+    return UNFINISHED_EXTRA_SILENCE_MS
   }
 
   /** The microphone paused or closed mid-turn: nothing prepared for that turn may be said. */
