@@ -101,10 +101,16 @@ export const AnswerStreamSchema = z.discriminatedUnion('kind', [
 ])
 export type AnswerStreamEvent = z.infer<typeof AnswerStreamSchema>
 
-/** 16 kHz mono WAV of one utterance, base64 so it crosses IPC and HTTP alike (about 40 s at most). */
+/**
+ * 16 kHz mono WAV of one utterance, base64 so it crosses IPC and HTTP alike (about 40 s at most).
+ * `answer`: start a speculative answer (as `askAssistant` with `speculative`) on the transcript as soon as it is
+ * there, under this request id, rather than a round trip later; none starts for an empty transcript, and
+ * `cancelAnswer` with the id before then stops the transcription instead.
+ */
 export const UtteranceSchema = z.strictObject({
   audioBase64: z.string().min(1).max(2_000_000),
   format: z.literal('wav'),
+  answer: z.strictObject({ requestId: RequestIdSchema }).optional(),
 })
 
 /** One avatar, voice or context the provider offers, for the admin panel's pickers. */
@@ -180,7 +186,7 @@ export const bridgeCalls = {
   ),
   /** The visitor's turn is confirmed over: the speculative answer with this id becomes the real one. */
   commitAnswer: call(z.strictObject({ requestId: RequestIdSchema }), Done),
-  /** Barge-in: stop generating this answer. */
+  /** Barge-in: stop generating this answer (or the transcription it waits on). */
   cancelAnswer: call(z.strictObject({ requestId: RequestIdSchema }), Done),
   /** The visitor left: forget the conversation. */
   endConversation: call(NoPayload, Done),

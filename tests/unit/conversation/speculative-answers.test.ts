@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { AnswerStreamEvent } from '../../../src/shared/contract'
 import type { FakeChatMessage } from '../../support/fake-openai'
-import { ANSWER, SYSTEM, useConversationHarness, type Harness } from './conversation-harness'
+import { ANSWER, QUESTION, SYSTEM, useConversationHarness, type Harness } from './conversation-harness'
+import { makeWav } from './wav-fixture'
 
 /**
  * Speculative answers (askAssistant with `speculative: true`, then commitAnswer or cancelAnswer), through the
@@ -299,5 +300,65 @@ describe('speculative answers', () => {
     ).toMatchObject({ ok: false, error: { code: 'invalid-request', fields: [{ path: 'speculative' }] } })
     expect(fake.requests).toHaveLength(0)
     expect(speculativeCounts(kiosk)).toEqual({ speculativeAnswers: 0, speculativeDiscarded: 0 })
+  })
+})
+
+describe('a speculative answer chained to its transcription', () => {
+  const utterance = (requestId: string) => ({
+    audioBase64: makeWav({ ms: 800 }).toString('base64'),
+    format: 'wav',
+    answer: { requestId },
+  })
+
+  it('starts on the transcript in main, before the page has it back, and streams under the given id', async () => {
+    const kiosk = await setUp({}, { transcriptionDelayMs: 50 })
+    const { call, settled, fake, services } = kiosk
+    const transcribed = call('transcribe', utterance('chain-0001'))
+    // The chat request is on its way as the transcript is returned: main did not wait for the page.
+    const chat = fake.nextRequest('/v1/chat/completions')
+    expect(await transcribed).toEqual({ ok: true, value: { text: QUESTION } })
+    expect(services.conversation.uncommittedAnswer('window:1')).toBe('chain-0001')
+    expect(dialogue(((await chat).body as { messages: FakeChatMessage[] }).messages)).toEqual([
+      { role: 'user', content: QUESTION },
+    ])
+    const stream = await settled('chain-0001')
+    expect(textOf(stream)).toBe(ANSWER)
+    await call('commitAnswer', { requestId: 'chain-0001' })
+    expect(services.conversation.historyLength('window:1')).toBe(1)
+    expect(speculativeCounts(kiosk)).toEqual({ speculativeAnswers: 1, speculativeDiscarded: 0 })
+  })
+
+  it('a cancel while the transcription runs aborts it, and no answer starts', async () => {
+    const kiosk = await setUp({}, { transcriptionDelayMs: 2000 })
+    const { call, fake, services } = kiosk
+    const transcribed = call('transcribe', utterance('chain-0002'))
+    await fake.nextRequest('/v1/audio/transcriptions')
+    expect(await call('cancelAnswer', { requestId: 'chain-0002' })).toEqual({ ok: true, value: null })
+    expect(await transcribed).toMatchObject({ ok: false, error: { code: 'cancelled' } })
+    await vi.waitFor(() => expect(fake.requests[0]?.closedBeforeEnd).toBe(true), { timeout: 5000 })
+    expect(fake.requests.filter((request) => request.path === '/v1/chat/completions')).toHaveLength(0)
+    expect(services.conversation.uncommittedAnswer('window:1')).toBeUndefined()
+    expect(speculativeCounts(kiosk)).toEqual({ speculativeAnswers: 0, speculativeDiscarded: 0 })
+  })
+
+  it('starts nothing for an empty transcript, and a cancel of another id leaves the transcription alone', async () => {
+    const kiosk = await setUp({}, { transcript: '  ', transcriptionDelayMs: 100 })
+    const { call, fake, services } = kiosk
+    const transcribed = call('transcribe', utterance('chain-0003'))
+    await fake.nextRequest('/v1/audio/transcriptions')
+    await call('cancelAnswer', { requestId: 'other-0003' })
+    expect(await transcribed).toEqual({ ok: true, value: { text: '' } })
+    expect(fake.requests.filter((request) => request.path === '/v1/chat/completions')).toHaveLength(0)
+    expect(services.conversation.activeAnswer('window:1')).toBeUndefined()
+  })
+
+  it('refuses a malformed answer id at the contract, before anything is transcribed', async () => {
+    const kiosk = await setUp()
+    const { call, fake } = kiosk
+    expect(await call('transcribe', utterance('no spaces allowed'))).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request', fields: [{ path: 'answer.requestId' }] },
+    })
+    expect(fake.requests).toHaveLength(0)
   })
 })

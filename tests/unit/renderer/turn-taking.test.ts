@@ -38,7 +38,12 @@ async function flush(): Promise<void> {
 
 function fakeBridge() {
   const calls: [string, unknown][] = []
-  const transcriptions: { samples: number; reply: ReturnType<typeof deferred<unknown>> }[] = []
+  const transcriptions: {
+    samples: number
+    /** The speculative answer main is to start on the transcript. */
+    answerId: string | undefined
+    reply: ReturnType<typeof deferred<unknown>>
+  }[] = []
   const syntheses: string[] = []
   let answerListener: ((event: AnswerStreamEvent) => void) | undefined
   const ok = (value: unknown) => Promise.resolve({ ok: true, value })
@@ -51,12 +56,12 @@ function fakeBridge() {
     cancelAnswer: record('cancelAnswer'),
     commitAnswer: record('commitAnswer'),
     endConversation: () => ok(null),
-    transcribe: (request: { audioBase64: string }) => {
-      calls.push(['transcribe', null])
+    transcribe: (request: { audioBase64: string; answer?: { requestId: string } }) => {
+      calls.push(['transcribe', request.answer ?? null])
       const reply = deferred<unknown>()
       // 16-bit mono WAV with a 44-byte header: samples from the base64 length.
       const bytes = (request.audioBase64.length * 3) / 4 - (request.audioBase64.match(/=+$/)?.[0].length ?? 0)
-      transcriptions.push({ samples: (bytes - 44) / 2, reply })
+      transcriptions.push({ samples: (bytes - 44) / 2, answerId: request.answer?.requestId, reply })
       return reply.promise
     },
     synthesizeSpeech: (request: { text: string }) => {
@@ -72,18 +77,37 @@ function fakeBridge() {
     bridge: bridge as unknown as KioskBridge,
     transcriptions,
     syntheses,
-    /** Answers the n-th transcription (0-based) with this text. */
+    /**
+     * Answers the n-th transcription (0-based) with this text; as main does, one that names an answer starts it
+     * on a non-empty transcript before replying (recorded as `chainedAsk`).
+     */
     async transcribed(index: number, text: string) {
       const transcription = transcriptions[index]
       if (!transcription) throw new Error(`no transcription #${index}`)
-      transcription.reply.resolve({ ok: true, value: { text } })
+      const cancelled = calls.some(
+        ([call, request]) =>
+          call === 'cancelAnswer' && (request as { requestId: string }).requestId === transcription.answerId,
+      )
+      if (cancelled) {
+        // Main aborted it when the page cancelled its answer.
+        transcription.reply.resolve({ ok: false, error: { code: 'cancelled', message: 'cancelled' } })
+      } else {
+        if (transcription.answerId !== undefined && text.trim())
+          calls.push(['chainedAsk', { requestId: transcription.answerId, text, speculative: true }])
+        transcription.reply.resolve({ ok: true, value: { text } })
+      }
       await flush()
     },
     stream(event: AnswerStreamEvent) {
       answerListener?.(event)
     },
+    /** `ask`: both kinds of answer start, `askAssistant` and `chainedAsk`. */
     requestsOf(name: string) {
-      return calls.filter(([call]) => call === name).map(([, request]) => request)
+      return calls
+        .filter(
+          ([call]) => call === name || (name === 'ask' && (call === 'askAssistant' || call === 'chainedAsk')),
+        )
+        .map(([, request]) => request)
     },
   }
 }
@@ -113,8 +137,9 @@ async function setup(
   }
 }
 
+/** The answers asked, in order: by the page (`askAssistant`), or by main on a pause's transcript. */
 const asks = (bridge: ReturnType<typeof fakeBridge>) =>
-  bridge.requestsOf('askAssistant') as { requestId: string; text: string; speculative?: boolean }[]
+  bridge.requestsOf('ask') as { requestId: string; text: string; speculative?: boolean }[]
 
 beforeEach(() => {
   frames.onFrame = undefined
@@ -163,6 +188,9 @@ describe('turn taking: speculative', () => {
       text: 'Where can I get breakfast?',
       speculative: true,
     })
+    // Main started it on the transcript, under the id the page sent with the audio: no askAssistant round trip.
+    expect(kiosk.bridge.requestsOf('transcribe')).toEqual([{ requestId: ask!.requestId }])
+    expect(kiosk.bridge.requestsOf('askAssistant')).toEqual([])
     kiosk.bridge.stream({ kind: 'delta', requestId: ask!.requestId, text: 'Breakfast is in the garden. It ' })
     kiosk.bridge.stream({ kind: 'delta', requestId: ask!.requestId, text: 'opens at seven.' })
     kiosk.bridge.stream({ kind: 'done', requestId: ask!.requestId, text: '' })
@@ -185,6 +213,10 @@ describe('turn taking: speculative', () => {
     kiosk.speech(6)
     kiosk.silence(3)
     kiosk.speech(5)
+    // Going on cancels the answer main was to start on the pause's transcript, and so that transcription.
+    expect(kiosk.bridge.requestsOf('cancelAnswer')).toEqual([
+      { requestId: kiosk.bridge.transcriptions[0]?.answerId },
+    ])
     await kiosk.bridge.transcribed(0, "I'd like to know.")
     expect(asks(kiosk.bridge)).toEqual([])
     expect(performance.getEntriesByName('kiosk:speculation-dropped')).toHaveLength(1)
@@ -239,6 +271,33 @@ describe('turn taking: speculative', () => {
     expect(kiosk.avatar.repeats).toEqual(['In the garden.'])
     expect(kiosk.bridge.requestsOf('commitAnswer')).toEqual([{ requestId: ask!.requestId }])
     expect(kiosk.bridge.transcriptions).toHaveLength(1)
+  })
+
+  it('after a failed or empty pause transcript, drops its answer slot and transcribes the whole turn at the end', async () => {
+    const kiosk = await setup('speculative')
+    kiosk.speech(8)
+    kiosk.silence(2)
+    const failed = kiosk.bridge.transcriptions[0]!
+    failed.reply.resolve({ ok: false, error: { code: 'llm-error', message: 'STT down' } })
+    await flush()
+    expect(kiosk.bridge.requestsOf('cancelAnswer')).toEqual([{ requestId: failed.answerId }])
+    kiosk.silence(5)
+    await flush()
+    // The end-of-turn transcription names no answer: the page asks once it has the text.
+    expect(kiosk.bridge.requestsOf('transcribe')).toEqual([{ requestId: failed.answerId }, null])
+    await kiosk.bridge.transcribed(1, 'Where can I get breakfast?')
+    expect(kiosk.bridge.requestsOf('askAssistant')).toEqual([
+      { requestId: expect.any(String), text: 'Where can I get breakfast?' },
+    ])
+    expect(kiosk.shown).toEqual(['Where can I get breakfast?'])
+
+    kiosk.speech(8)
+    kiosk.silence(2)
+    await kiosk.bridge.transcribed(2, '')
+    expect(kiosk.bridge.requestsOf('cancelAnswer')).toContainEqual({
+      requestId: kiosk.bridge.transcriptions[2]!.answerId,
+    })
+    expect(asks(kiosk.bridge)).toHaveLength(1)
   })
 })
 

@@ -46,6 +46,12 @@ interface ActiveAnswer {
   finished?: string
 }
 
+/** A speech-to-text call in flight; `answerId`: the speculative answer to start on its transcript. */
+interface PendingTranscription {
+  controller: AbortController
+  answerId?: string
+}
+
 /**
  * Our-own-LLM conversation, per client (one kiosk page): speech-to-text, answers streamed back to the asking
  * page only, and the visitor's history. One answer per client at a time: a new question cancels the last.
@@ -68,7 +74,7 @@ export class ConversationService {
   private readonly answers = new Map<string, ActiveAnswer>()
   /** Speculative answers the LLM finished, waiting for their commit (or cancel). */
   private readonly held = new Map<string, ActiveAnswer>()
-  private readonly transcriptions = new Map<string, Set<AbortController>>()
+  private readonly transcriptions = new Map<string, Set<PendingTranscription>>()
   private readonly speech: SpeechService
 
   constructor(private readonly deps: ConversationDependencies) {
@@ -84,16 +90,24 @@ export class ConversationService {
     return this.speech.synthesize(clientId, requestId, text)
   }
 
-  /** Rejects with a BridgeError: invalid-request for a bad recording, or the code of what failed. */
-  async transcribe(clientId: string, utterance: { audioBase64: string }): Promise<{ text: string }> {
+  /**
+   * Rejects with a BridgeError: invalid-request for a bad recording, or the code of what failed. With `answer`,
+   * a speculative answer to a non-empty transcript is started under that id before the transcript is returned,
+   * saving the page's round trip; a cancel of that id while the transcription runs aborts it instead.
+   */
+  async transcribe(
+    clientId: string,
+    utterance: { audioBase64: string; answer?: { requestId: string } },
+  ): Promise<{ text: string }> {
     const { settings, secrets, log } = this.deps
     const wav = decodeBase64Audio(utterance.audioBase64)
     const audio = readWavHeader(wav)
     const { llm, conversation } = settings.get()
     const client = await createLlmClient(llm.transcriptionBaseUrl || llm.baseUrl, secrets)
     const controller = new AbortController()
+    const transcription: PendingTranscription = { controller, answerId: utterance.answer?.requestId }
     const pending = this.transcriptions.get(clientId) ?? new Set()
-    pending.add(controller)
+    pending.add(transcription)
     this.transcriptions.set(clientId, pending)
     const started = performance.now()
     try {
@@ -111,12 +125,14 @@ export class ConversationService {
         chars: text.length,
         ...(conversation.logTranscripts ? { transcript: text } : {}),
       })
+      if (transcription.answerId !== undefined && text)
+        this.ask(clientId, transcription.answerId, text, { speculative: true })
       return { text }
     } catch (error) {
       log.warn('transcription failed', { clientId, ...failureLogFields(error, started) })
       throw error
     } finally {
-      pending.delete(controller)
+      pending.delete(transcription)
       if (pending.size === 0 && this.transcriptions.get(clientId) === pending)
         this.transcriptions.delete(clientId)
     }
@@ -171,6 +187,8 @@ export class ConversationService {
    * Only the asking client's answer, and only that request: a stale cancel is a no-op.
    */
   cancel(clientId: string, requestId: string): void {
+    for (const transcription of this.transcriptions.get(clientId) ?? [])
+      if (transcription.answerId === requestId) transcription.controller.abort()
     if (this.answers.get(clientId)?.requestId === requestId) this.stopAnswer(clientId, 'cancelled')
     if (this.held.get(clientId)?.requestId === requestId) this.dropHeld(clientId, 'cancelled')
     this.speech.cancel(clientId, requestId)
@@ -209,7 +227,7 @@ export class ConversationService {
   forget(clientId: string): void {
     this.stopAnswer(clientId, 'forgotten')
     this.dropHeld(clientId, 'forgotten')
-    for (const controller of this.transcriptions.get(clientId) ?? []) controller.abort()
+    for (const { controller } of this.transcriptions.get(clientId) ?? []) controller.abort()
     this.transcriptions.delete(clientId)
     this.speech.forget(clientId)
     this.memory.forget(clientId)

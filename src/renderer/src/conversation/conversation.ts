@@ -344,7 +344,10 @@ export class Conversation {
         this.deps.overlay.showVisitorUtterance(text)
         this.ask(text)
       },
-      prepare: (text) => this.ask(text, { held: true }),
+      prepare: (audio) => {
+        const requestId = this.openAnswer({ held: true })
+        return { requestId, transcript: this.transcribe(audio, requestId) }
+      },
       speak: (requestId, text) => {
         const answer = this.answer
         if (!this.session || answer?.requestId !== requestId) return
@@ -371,16 +374,24 @@ export class Conversation {
     this.bargeIn('visitor spoke')
   }
 
-  private async transcribe(samples: Float32Array): Promise<string> {
+  /** `answerId`: main starts a speculative answer on the transcript under this id (see `openAnswer`). */
+  private async transcribe(samples: Float32Array, answerId?: string): Promise<string> {
     if (!this.session) throw new Error('no live session')
     const audioBase64 = toBase64(encodeWav(samples))
     mark('kiosk:transcription-requested')
-    const { text } = await call(this.deps.bridge, 'transcribe', { audioBase64, format: 'wav' })
+    const { text } = await call(this.deps.bridge, 'transcribe', {
+      audioBase64,
+      format: 'wav',
+      ...(answerId === undefined ? {} : { answer: { requestId: answerId } }),
+    })
     return text
   }
 
-  /** Starts an answer; `held`: prepared during a pause, silent until the turn is over. Returns its id. */
-  private ask(text: string, { held = false } = {}): string {
+  /**
+   * Makes a new answer the current one, ready for its stream, and returns its id; the question is asked
+   * separately. `held`: prepared during a pause, silent until the turn is over.
+   */
+  private openAnswer({ held }: { held: boolean }): string {
     this.cancelAnswer()
     const requestId = newRequestId()
     const firstUnit = this.settings?.conversation.turnTaking === 'patient' ? 'sentence' : 'clause'
@@ -392,18 +403,20 @@ export class Conversation {
       spoken: false,
     }
     this.deps.noteVisitorActivity()
-    call(this.deps.bridge, 'askAssistant', { requestId, text, ...(held ? { speculative: true } : {}) }).catch(
-      (error: unknown) => {
-        const answer = this.answer
-        if (answer?.requestId !== requestId) return
-        this.deps.log('warn', 'the question was not accepted; saying the fallback line', {
-          error: String(error),
-        })
-        answer.outcome = { kind: 'error', code: 'not-accepted' }
-        this.release(answer)
-      },
-    )
     return requestId
+  }
+
+  private ask(text: string): void {
+    const requestId = this.openAnswer({ held: false })
+    call(this.deps.bridge, 'askAssistant', { requestId, text }).catch((error: unknown) => {
+      const answer = this.answer
+      if (answer?.requestId !== requestId) return
+      this.deps.log('warn', 'the question was not accepted; saying the fallback line', {
+        error: String(error),
+      })
+      answer.outcome = { kind: 'error', code: 'not-accepted' }
+      this.release(answer)
+    })
   }
 
   private onAnswerStream(event: AnswerStreamEvent): void {

@@ -14,8 +14,11 @@ export interface TurnTakingDeps {
   turnEnded(): void
   /** A turn with nothing prepared for it: answer this now. */
   answer(text: string): void
-  /** Starts an answer to a transcript taken in a pause, held back from the avatar; returns its request id. */
-  prepare(text: string): string
+  /**
+   * Transcribes audio taken in a pause, and has main start an answer to it as soon as the transcript is there
+   * (none for an empty one), held back from the avatar: the answer's request id at once, the transcript later.
+   */
+  prepare(audio: Float32Array): { requestId: string; transcript: Promise<string> }
   /** Let the prepared answer speak (the visitor's words are shown with it). */
   speak(requestId: string, text: string): void
   /** The turn is over for certain: the prepared answer is the real one. */
@@ -79,18 +82,21 @@ export class TurnTaking implements TurnDetectorEvents {
     if (this.deps.mode() === 'patient') return
     mark('kiosk:pause')
     this.drop()
+    const { requestId, transcript } = this.deps.prepare(audio)
     const speculation: Speculation = {
       transcript: Promise.resolve(),
+      requestId,
       failed: false,
       dropped: false,
       ended: false,
       released: false,
     }
     this.speculation = speculation
-    speculation.transcript = this.deps.transcribe(audio).then(
-      (transcript) => this.onSpeculativeTranscript(speculation, transcript.trim()),
+    speculation.transcript = transcript.then(
+      (text) => this.onSpeculativeTranscript(speculation, text.trim()),
       () => {
         speculation.failed = true
+        this.forgetAnswer(speculation)
       },
     )
   }
@@ -149,14 +155,20 @@ export class TurnTaking implements TurnDetectorEvents {
     if (speculation.dropped) return
     mark('kiosk:transcribed')
     speculation.text = text
-    if (!text) return
-    speculation.requestId = this.deps.prepare(text)
+    if (!text) return this.forgetAnswer(speculation)
     if (speculation.ended || this.deps.mode() !== 'quick') return
     if (!looksComplete(text, this.deps.language())) return
     speculation.released = true
     mark('kiosk:turn-end')
     this.deps.turnEnded()
-    this.deps.speak(speculation.requestId, text)
+    this.deps.speak(speculation.requestId as string, text)
+  }
+
+  /** No answer will come for this speculation (nothing heard, or the transcription failed): drop its slot. */
+  private forgetAnswer(speculation: Speculation): void {
+    if (speculation.dropped || speculation.requestId === undefined) return
+    this.deps.discard(speculation.requestId)
+    speculation.requestId = undefined
   }
 
   /** Drops the current speculation; true if there was one. */
