@@ -21,14 +21,16 @@ function splitAnyhow(text: string, lang = 'en', options = {}): string[] {
 }
 
 describe('SentenceSplitter: streaming', () => {
-  it('hands out a sentence only once more text follows its boundary', () => {
+  it('hands out a sentence at a safe end mark, otherwise once more text follows its boundary', () => {
     const splitter = new SentenceSplitter('en')
-    expect(splitter.push('Hello there.')).toEqual([])
+    // An ordinary word before the full stop: out at once, no wait for the next sentence.
+    expect(splitter.push('Hello there.')).toEqual(['Hello there.'])
     expect(splitter.push(' ')).toEqual([])
-    expect(splitter.push('How')).toEqual(['Hello there.'])
-    expect(splitter.push(' are you?')).toEqual([])
-    expect(splitter.pending).toBe('How are you?')
-    expect(splitter.flush()).toEqual(['How are you?'])
+    // "Dr." may go on: that boundary waits for what follows it.
+    expect(splitter.push('Ask Dr.')).toEqual([])
+    expect(splitter.push(' Smith, please')).toEqual([])
+    expect(splitter.pending).toBe(' Ask Dr. Smith, please')
+    expect(splitter.flush()).toEqual(['Ask Dr. Smith, please'])
     expect(splitter.flush()).toEqual([])
   })
 
@@ -52,8 +54,9 @@ describe('SentenceSplitter: streaming', () => {
   it('waits while only punctuation or a bracket follows the boundary', () => {
     const splitter = new SentenceSplitter('en')
     expect(splitter.push('It is 5 p.m. (')).toEqual([])
-    expect(splitter.push('local time), sharp.')).toEqual([])
-    expect(splitter.flush()).toEqual(['It is 5 p.m. (local time), sharp.'])
+    // The whole sentence, at its own full stop: the p.m. boundary before the bracket was never taken.
+    expect(splitter.push('local time), sharp.')).toEqual(['It is 5 p.m. (local time), sharp.'])
+    expect(splitter.flush()).toEqual([])
   })
 
   it('reset drops what is buffered', () => {
@@ -145,8 +148,8 @@ describe('SentenceSplitter: languages', () => {
 
   it('Chinese: 。！？ and the first sentence before the second is finished', () => {
     const splitter = new SentenceSplitter('zh')
-    expect(splitter.push('你好。')).toEqual([])
-    expect(splitter.push('你')).toEqual(['你好。'])
+    expect(splitter.push('你好。')).toEqual(['你好。'])
+    expect(splitter.push('你')).toEqual([])
     expect(splitter.push('好吗？我很好！谢谢')).toEqual(['你好吗？', '我很好！'])
     expect(splitter.flush()).toEqual(['谢谢'])
   })
@@ -353,18 +356,18 @@ describe('SentenceSplitter: first unit at a clause boundary', () => {
       unit: 'Breakfast is served in the garden restaurant on the ground floor,',
       tokens: commaToken,
     })
-    // Without the clause rule the first unit waits for the first token of the second sentence.
+    // Without the clause rule the first unit comes with the token that brings its full stop.
     const whole = streamTokens(breakfast)
-    expect(whole[0]?.tokens).toBe(tokens.indexOf('It ') + 1)
-    expect(whole[0]?.tokens).toBe(25)
+    expect(whole[0]?.tokens).toBe(tokens.indexOf('morning. ') + 1)
+    expect(whole[0]?.tokens).toBe(24)
   })
 
   it('waits for the whitespace after the mark, so "1," then "000" stays a number', () => {
     const splitter = new SentenceSplitter('en', clause)
     expect(splitter.push('The garden restaurant seats about 1,')).toEqual([])
     expect(splitter.push('000 guests, ')).toEqual(['The garden restaurant seats about 1,000 guests,'])
-    expect(splitter.push('more or less.')).toEqual([])
-    expect(splitter.flush()).toEqual(['more or less.'])
+    expect(splitter.push('more or less.')).toEqual(['more or less.'])
+    expect(splitter.flush()).toEqual([])
   })
 
   it('is for the first unit of each answer: after flush or reset the next answer may split again', () => {
@@ -378,7 +381,7 @@ describe('SentenceSplitter: first unit at a clause boundary', () => {
     expect(splitter.push('The lobby bar on the ground floor is open, until')).toEqual([
       'The lobby bar on the ground floor is open,',
     ])
-    expect(splitter.push(' midnight, every day. ')).toEqual([])
+    expect(splitter.push(' midnight, every day. ')).toEqual(['until midnight, every day.'])
   })
 
   it('CJK: splits after 、or ， only with 12 letters before it', () => {

@@ -9,8 +9,18 @@
  *   on cancel or error: splitter.reset()
  *
  * Rules:
- * - A sentence is handed out only once the boundary after it is followed by a letter: only then has the
- *   segmenter seen enough to be sure (after "p.m. (" a lowercase word would still join the sentence).
+ * - A sentence is handed out as soon as its end mark arrives, when that is safe: every streamed token of wait
+ *   is voice-to-voice time the visitor hears. Safe means the buffer (trailing spaces aside) ends in . ! ? or
+ *   CJK 。！？; not in an ellipsis (... or …, which often trails on into more of the same sentence); before a
+ *   . stands an ordinary word of two or more letters (not an abbreviation, initial, dotted "a.m." or a word
+ *   such as "etc." that a lowercase word often follows, and no digit: "3.5", "exit 12.", "7.30", "3. Oktober"
+ *   are not finished); before ! or ? stands no address ("a.b?c=d"); no quote or bracket is left open (its
+ *   closing mark belongs to the sentence: 'He said "Welcome."'); and the segmenter, with the other rules
+ *   below, ends the sentence there when a capitalised word is put after it. So the early unit is exactly the
+ *   one a following capitalised sentence would have released. Otherwise a sentence is handed out once the
+ *   boundary after it is followed by a letter: only then has the segmenter seen enough to be sure (after
+ *   "p.m. (" a lowercase word would still join the sentence). A closing quote, bracket or mark that arrives
+ *   right after an early end ("Really?" then "!") is dropped, not put in front of the next sentence.
  * - `Intl.Segmenter` does the languages (。！？ in Japanese and Chinese, ¿¡ in Spanish, decimals such as 3.5);
  *   on top of it, a boundary after a known abbreviation ("Dr.", "e.g.", "z.B."), a lone initial ("J."), a
  *   list number ("1.") or a German date ordinal ("3. Oktober") is not a sentence end.
@@ -93,6 +103,33 @@ const ABBREVIATIONS = new Set([
   'dott.',
 ])
 
+/**
+ * Not abbreviations (they end sentences often enough), but a lowercase word or a number often follows their
+ * full stop ("etc. and a pen", "5 min. walk"), so a sentence ending in one is not handed out early.
+ */
+const MAY_CONTINUE = new Set([
+  'etc.',
+  'usw.',
+  'ecc.',
+  'no.',
+  'nos.',
+  'tel.',
+  'ext.',
+  'cf.',
+  'al.',
+  'viz.',
+  'incl.',
+  'excl.',
+  'min.',
+  'max.',
+  'mins.',
+  'hrs.',
+  'sec.',
+  'vol.',
+  'pp.',
+  'ch.',
+])
+
 const GERMAN_MONTHS = [
   'Januar',
   'Jänner',
@@ -117,6 +154,30 @@ const OPENING_PUNCTUATION = /^[("'“‘«¿¡[]+/u
 /** After these a clause may be cut: Latin marks need a following space (so 3,5 stays whole), CJK marks not. */
 const CLAUSE_END = /(?:[,;:]|\s[—–-])\s+|[、，；：]\s*/gu
 const CJK_CLAUSE_MARK = /^[、，；：]/u
+/** An end mark that may release a sentence before anything follows it (see `earlyEnd`). */
+const EARLY_END_MARK = /[.!?。！？]$/u
+const CJK_END_MARK = /[。！？]$/u
+/** A word that may end a sentence before a "." ("café", "well-known", "don't"), two letters or more. */
+const ORDINARY_WORD = /^\p{L}+(?:['’-]\p{L}+)*$/u
+/** What may stand before "!" or "?": a word or number, or nothing (French "vous ?"); not "a.b?c=d". */
+const PLAIN_WORD = /^[\p{L}\p{N}'’-]*$/u
+/** Bracket and quote pairs whose closing mark would still belong to the sentence. */
+const PAIRS: readonly (readonly [string, string])[] = [
+  ['(', ')'],
+  ['[', ']'],
+  ['{', '}'],
+  ['«', '»'],
+  ['‹', '›'],
+  ['「', '」'],
+  ['『', '』'],
+  ['（', '）'],
+  ['【', '】'],
+]
+/** A single quote that opens (at a word's start) and one that closes (after a word, not "it's"). */
+const SINGLE_OPEN = /(?:^|[\s([{“"«])['‘]/gu
+const SINGLE_CLOSE = /[\p{L}\p{N}.,;:!?…]['’](?!\p{L})/gu
+/** Right after an early end, these still belonged to the sentence already handed out ("?" then "!", ")"). */
+const LEADING_CLOSERS = /^["'”’»›)\]}」』）】.!?…。！？]+/u
 /** Pictographs, and what builds emoji out of them: flags, skin tones, tag letters, selectors, joiners, keycaps. */
 const EMOJI =
   /\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Modifier}|[\u{E0020}-\u{E007F}]|\uFE0E|\uFE0F|\u200D|\u20E3/gu
@@ -151,6 +212,22 @@ function lastWord(text: string): string {
   return (words.at(-1) ?? '').replace(OPENING_PUNCTUATION, '')
 }
 
+function count(text: string, what: string | RegExp): number {
+  return typeof what === 'string' ? text.split(what).length - 1 : (text.match(what) ?? []).length
+}
+
+/** Whether a quote or bracket opened in `text` is still waiting for its closing mark. */
+function leavesOpen(text: string): boolean {
+  if (PAIRS.some(([open, close]) => count(text, open) > count(text, close))) return true
+  if (count(text, '"') % 2 === 1) return true
+  // German „…“ closes with the mark English opens with: count „ against both, and “ against ” without „.
+  const low = count(text, '„')
+  const left = count(text, '“')
+  const right = count(text, '”')
+  if (low > 0 ? low > left + right : left > right) return true
+  return count(text, SINGLE_OPEN) > count(text, SINGLE_CLOSE)
+}
+
 export class SentenceSplitter {
   private readonly segmenter: Intl.Segmenter
   private readonly german: boolean
@@ -160,6 +237,8 @@ export class SentenceSplitter {
   private buffer = ''
   /** Whether this answer has handed out a unit yet: the clause rule is for the first one only. */
   private started = false
+  /** A unit was just handed out at its end mark, with nothing after it: closing marks may still follow. */
+  private endedEarly = false
 
   constructor(lang = 'en', options: SentenceSplitterOptions = {}) {
     let segmenter: Intl.Segmenter
@@ -179,6 +258,11 @@ export class SentenceSplitter {
   /** Adds streamed text; returns the sentences it completed, in order (often none). */
   push(delta: string): string[] {
     this.buffer += delta
+    if (this.endedEarly) {
+      // 'He said Welcome.' then '"': the mark belongs to the unit already spoken, not to the next one.
+      this.buffer = this.buffer.replace(LEADING_CLOSERS, '')
+      if (this.buffer !== '') this.endedEarly = false
+    }
     const sentences: string[] = []
     if (this.clauseFirst && !this.started) {
       const cut = this.firstClauseCut(this.buffer)
@@ -198,6 +282,13 @@ export class SentenceSplitter {
       pending = pending.slice(cut)
     }
     this.buffer = pending
+    const early = this.earlyEnd(pending)
+    if (early !== undefined) {
+      sentences.push(...early)
+      this.buffer = ''
+      // Only a mark straight after the end can close it; after a space a quote opens the next sentence.
+      this.endedEarly = pending.trimEnd() === pending
+    }
     if (sentences.length > 0) this.started = true
     return sentences
   }
@@ -210,6 +301,7 @@ export class SentenceSplitter {
     const rest = this.buffer
     this.buffer = ''
     this.started = false
+    this.endedEarly = false
     return this.pieces(rest).flatMap((piece) => this.finish(piece))
   }
 
@@ -217,11 +309,35 @@ export class SentenceSplitter {
   reset(): void {
     this.buffer = ''
     this.started = false
+    this.endedEarly = false
   }
 
   /** Text received but not handed out yet. */
   get pending(): string {
     return this.buffer
+  }
+
+  /**
+   * The sentences `text` completes already, if its end mark is the last thing in it and safe (see the header):
+   * what the segmenter and the join rules make of it with a capitalised word put after it. Otherwise undefined,
+   * and the text waits for a letter after the boundary as before.
+   */
+  private earlyEnd(text: string): string[] | undefined {
+    const trimmed = text.trimEnd()
+    if (!EARLY_END_MARK.test(trimmed) || trimmed.endsWith('..')) return undefined
+    if (!CJK_END_MARK.test(trimmed)) {
+      const word = lastWord(trimmed)
+      if (trimmed.endsWith('.')) {
+        const lower = word.toLowerCase()
+        const bare = word.slice(0, -1)
+        if (!ORDINARY_WORD.test(bare) || count(bare, /\p{L}/gu) < 2) return undefined
+        if (ABBREVIATIONS.has(lower) || MAY_CONTINUE.has(lower)) return undefined
+      } else if (!PLAIN_WORD.test(word.replace(/[!?]+$/u, ''))) return undefined
+    }
+    if (leavesOpen(trimmed)) return undefined
+    const pieces = this.pieces(`${trimmed} X`)
+    if (pieces.length < 2 || pieces.at(-1) !== 'X') return undefined
+    return pieces.slice(0, -1).flatMap((piece) => this.finish(piece))
   }
 
   /** Segments, with the false sentence ends joined back to what follows them. */
