@@ -340,7 +340,7 @@ describe('turn taking: quick', () => {
     expect(performance.getEntriesByName('kiosk:speech-end')).toHaveLength(0)
     kiosk.silence(1)
     await flush()
-    expect(kiosk.avatar.repeats).toEqual(['Sure.'])
+    expect(kiosk.avatar.repeats).toEqual(['Sure.', 'What would you like to know?'])
   })
 
   it('answers a question paused in for 600 ms once, whole, though the fading voice made the pause look longer', async () => {
@@ -405,6 +405,6 @@ describe('turn taking: quick', () => {
     expect(kiosk.bridge.syntheses).toEqual([])
     kiosk.silence(1)
     await flush()
-    expect(kiosk.bridge.syntheses).toEqual(['Happy to help.'])
+    expect(kiosk.bridge.syntheses).toEqual(['Happy to help.', 'What do you need?'])
   })
 })
