@@ -191,10 +191,12 @@ export async function run(): Promise<Record<string, unknown>> {
   const startedAt = Date.now()
   const answer = answerOf120Tokens()
   const tokens = splitIntoTokens(answer)
-  // The splitter hands out the first sentence once the first letter of the second one has arrived.
-  const firstSentenceReadyToken = tokens.findIndex(
+  // The splitter hands out the first sentence with the token that brings its full stop; the first token comes
+  // after FIRST_TOKEN_DELAY_MS, each next one a token interval later.
+  const firstSentenceTokens = tokens.findIndex(
     (_, index) => tokens.slice(0, index).join('').trim() === FIRST_SENTENCE,
   )
+  const firstSentenceReadyToken = firstSentenceTokens - 1
   const inherentMs =
     TRANSCRIPTION_DELAY_MS + FIRST_TOKEN_DELAY_MS + (firstSentenceReadyToken * 1000) / TOKENS_PER_SECOND
   const fakes: BenchFakes = {
