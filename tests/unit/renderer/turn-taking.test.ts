@@ -156,6 +156,19 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
+describe('going live in LLM mode', () => {
+  // First in this file: the warm-up is once per page (module) and language.
+  it('loads the sentence segmenter at once, not when the first answer comes', async () => {
+    const segment = vi.spyOn(Intl.Segmenter.prototype, 'segment')
+    try {
+      await setup('quick')
+      expect(segment).toHaveBeenCalled()
+    } finally {
+      vi.restoreAllMocks()
+    }
+  })
+})
+
 describe('turn taking: patient (the pipeline before speculation)', () => {
   it('transcribes only after the full silence, then asks without speculation', async () => {
     const kiosk = await setup('patient')

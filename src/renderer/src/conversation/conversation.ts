@@ -13,7 +13,7 @@ import {
   type MicrophoneProblem,
 } from './microphone'
 import { effectiveConversationMode, type ConversationMode } from './conversation-mode'
-import { SentenceSplitter } from './sentence-splitter'
+import { SentenceSplitter, warmUpSentenceSplitter } from './sentence-splitter'
 import { SpeechPipeline } from './speech-pipeline'
 import { SpeechQueue } from './speech-queue'
 import { TurnDetector } from './turn-detector'
@@ -142,6 +142,7 @@ export class Conversation {
       await this.startProviderVoiceChat(session)
     } else {
       await this.ensureMicrophone()
+      warmUpSentenceSplitter(settings.avatar.language)
     }
     if (!this.microphoneMuted) await this.microphone?.vad.resume().catch(() => undefined)
     if (fresh && settings.conversation.greeting) this.say(settings.conversation.greeting)

@@ -228,6 +228,19 @@ function leavesOpen(text: string): boolean {
   return count(text, SINGLE_OPEN) > count(text, SINGLE_CLOSE)
 }
 
+const warmedLanguages = new Set<string>()
+
+/**
+ * Chromium loads its sentence-break data on the first `Intl.Segmenter` of a page: about 40 ms of the main
+ * thread on an idle machine here, more under load. Called while the avatar idles, so that the first visitor's
+ * answer (whose splitter is made just before its audio goes to speech-to-text) does not wait for it.
+ */
+export function warmUpSentenceSplitter(lang: string): void {
+  if (warmedLanguages.has(lang)) return
+  warmedLanguages.add(lang)
+  new SentenceSplitter(lang).push('Ready. Set')
+}
+
 export class SentenceSplitter {
   private readonly segmenter: Intl.Segmenter
   private readonly german: boolean
