@@ -156,13 +156,12 @@ export class TurnTaking implements TurnDetectorEvents {
     mark('kiosk:transcribed')
     speculation.text = text
     if (!text) return this.forgetAnswer(speculation)
-    const { requestId } = speculation
-    if (requestId === undefined || speculation.ended || this.deps.mode() !== 'quick') return
+    if (speculation.ended || this.deps.mode() !== 'quick') return
     if (!looksComplete(text, this.deps.language())) return
     speculation.released = true
     mark('kiosk:turn-end')
     this.deps.turnEnded()
-    this.deps.speak(requestId, text)
+    this.deps.speak(speculation.requestId as string, text)
   }
 
   /** No answer will come for this speculation (nothing heard, or the transcription failed): drop its slot. */
