@@ -341,10 +341,10 @@ export class SentenceSplitter {
     if (!CJK_END_MARK.test(trimmed)) {
       const word = lastWord(trimmed)
       if (trimmed.endsWith('.')) {
+        const lower = word.toLowerCase()
         const bare = word.slice(0, -1)
         if (!ORDINARY_WORD.test(bare) || count(bare, /\p{L}/gu) < 2) return undefined
-        // Abbreviations need no check here: the probe below joins them as `continues` does for any text.
-        if (MAY_CONTINUE.has(word.toLowerCase())) return undefined
+        if (ABBREVIATIONS.has(lower) || MAY_CONTINUE.has(lower)) return undefined
       } else if (!PLAIN_WORD.test(word.replace(/[!?]+$/u, ''))) return undefined
     }
     if (leavesOpen(trimmed)) return undefined
